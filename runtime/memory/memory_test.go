@@ -1,0 +1,77 @@
+package memory_test
+
+import (
+	"testing"
+
+	"github.com/dbgen/dbgen/runtime"
+	"github.com/dbgen/dbgen/runtime/drivertest"
+	"github.com/dbgen/dbgen/runtime/memory"
+)
+
+func TestConformance(t *testing.T) {
+	drivertest.Run(t, drivertest.Harness{
+		Open:            func(*testing.T) runtime.Driver { return memory.New() },
+		ListOrderedByID: true,
+	})
+}
+
+var plain = &runtime.Collection{Name: "plain"}
+
+// The driver copies on the way in and out: no caller can reach stored bytes.
+func TestCopiesInAndOut(t *testing.T) {
+	ctx := t.Context()
+	d := memory.New()
+	body := []byte(`{"name":"original"}`)
+	if _, err := d.Create(ctx, plain, runtime.RawDoc{ID: "a", Body: body}); err != nil {
+		t.Fatal(err)
+	}
+	copy(body, `{"name":"MUTATED!"}`)
+	got, err := d.Get(ctx, plain, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got.Body) != `{"name":"original"}` {
+		t.Fatalf("stored body changed through the caller's slice: %s", got.Body)
+	}
+	copy(got.Body, `{"name":"MUTATED!"}`)
+	again, _ := d.Get(ctx, plain, "a")
+	if string(again.Body) != `{"name":"original"}` {
+		t.Fatalf("stored body changed through a returned slice: %s", again.Body)
+	}
+	page, err := d.Query(ctx, plain, runtime.DriverQuery{Limit: 10})
+	if err != nil || len(page.Docs) != 1 {
+		t.Fatalf("Query: %v %v", page, err)
+	}
+	copy(page.Docs[0].Body, `{"name":"MUTATED!"}`)
+	if again, _ := d.Get(ctx, plain, "a"); string(again.Body) != `{"name":"original"}` {
+		t.Fatalf("stored body changed through a listed slice: %s", again.Body)
+	}
+}
+
+func TestClosed(t *testing.T) {
+	d := memory.New()
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Get(t.Context(), plain, "a"); !runtime.IsRetryable(err) {
+		t.Fatalf("Get after Close: %v, want unavailable", err)
+	}
+}
+
+func TestRegisteredAsDefault(t *testing.T) {
+	s := runtime.MustSchema(plain)
+	store, err := runtime.Open(t.Context(), s, runtime.WithEnv(runtime.MapEnv(nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := store.Driver().(*memory.Driver); !ok {
+		t.Fatalf("default provider is %T, want *memory.Driver", store.Driver())
+	}
+	store, err = runtime.Open(t.Context(), s, runtime.WithEnv(runtime.MapEnv(map[string]string{"DATABASE_PROVIDER": "memory"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := store.Driver().(*memory.Driver); !ok {
+		t.Fatalf("DATABASE_PROVIDER=memory opened %T", store.Driver())
+	}
+}
