@@ -75,3 +75,7 @@ func TestRegisteredAsDefault(t *testing.T) {
 		t.Fatalf("DATABASE_PROVIDER=memory opened %T", store.Driver())
 	}
 }
+
+func BenchmarkMemory(b *testing.B) {
+	drivertest.Bench(b, func(*testing.B) runtime.Driver { return memory.New() })
+}
