@@ -1,6 +1,6 @@
 module github.com/dbgen/dbgen
 
-go 1.24
+go 1.26.0
 
 require (
 	github.com/dave/jennifer v1.7.1 // indirect
@@ -12,6 +12,8 @@ require (
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/leodido/go-urn v1.5.0 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/mod v0.42.0 // indirect
+	golang.org/x/net v0.61.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
