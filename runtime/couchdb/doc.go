@@ -1,0 +1,95 @@
+// Package couchdb is the CouchDB provider of the dbgen runtime, on
+// github.com/go-kivik/kivik/v4. Import it for its side effect of registering
+// the provider "couchdb":
+//
+//	import _ "github.com/dbgen/dbgen/runtime/couchdb"
+//
+// # Layout
+//
+// One database per collection, named by an optional prefix plus the
+// collection name ("agents", or "staging_agents" with prefix "staging_").
+// Documents use CouchDB's native `_id` and `_rev`; the rest of the body is the
+// plain JSON of the application's fields, exactly as the reference
+// application's Python service stored it. So documents it wrote are read as
+// they are, and what this driver writes reads back the same through plain
+// HTTP. Bodies written contain the application fields plus `_id` (and `_rev`
+// when replacing); a body with any other `_`-prefixed member is refused.
+//
+// The `_id` is the document ID, with one exception: CouchDB reserves IDs that
+// start with "_", which the default ID rule allows, so those (and, to keep
+// the mapping one-to-one, IDs that start with "^") are stored with a "^" in
+// front: "_x" is stored as "^_x". "^" sorts just below "_", so the stored
+// order stays the ID order. No other ID is changed, and the old service could
+// not have stored such IDs.
+//
+// # Revisions
+//
+// The revision is CouchDB's `_rev`. Replace and a delete at a given revision
+// send it, so a stale revision is a 409 that changes nothing (kind conflict).
+// CouchDB answers a replace of a missing document with 409 as well; only then
+// does the driver look the document up to report kind not found instead.
+// Delete of "whatever revision" reads the current revision first (one call,
+// `_all_docs?keys=` in bulk) and retries if a concurrent write intervenes.
+//
+// # Queries and indexes
+//
+// EnsureSchema creates each collection's database if missing and one Mango
+// index per declared query (runtime.Index), in its own design document
+// "_design/dbgen_<index name>", over the equality fields, then the order
+// field, then `_id`, all in the query's direction. It is the only method that
+// creates anything; reads and writes make no existence checks. A query is one
+// `_find` with `use_index`, a selector that names every indexed field (the
+// equality values, `$gte: null` or the paging bound on the others) and the
+// sort [fields..., order, _id], all ascending or all descending as Mango
+// requires. Note that a json index only holds documents that have every
+// indexed field: a document without the order field is not in its queries.
+//
+// # Paging
+//
+// Pages are keyset pages, never `skip` and never Mango bookmarks (which
+// pouchdb-server does not return). The cursor of a query page is the JSON of
+// the last document's order value and ID; the next page adds
+// order > v OR (order == v AND _id > id) (reversed when descending) to the
+// selector. Listing a collection (no index) reads `_all_docs` with
+// include_docs from the last ID on, skipping design documents, which are
+// never returned. Every page asks for one row more than it returns, so the
+// last page has no next cursor.
+//
+// # Errors
+//
+// Errors are mapped by HTTP status, never by text: 404 is not found, 409
+// conflict (already exists for a create), 400 invalid argument, 413 too
+// large, 401 and 403 an authentication/permission error of kind internal,
+// 408, 429, 5xx, network failures and timeouts kind unavailable (retryable).
+// A cancelled or expired context is kind canceled. Credentials are only ever
+// given to kivik's BasicAuth option, never put in a URL, and every error text
+// is scrubbed of the password before it is returned.
+//
+// # Configuration
+//
+// The provider reads COUCHDB_URL (http:// or https://, without credentials),
+// COUCHDB_USER and COUCHDB_PASSWORD (each of the last two may instead be read
+// from the file named by COUCHDB_USER_FILE / COUCHDB_PASSWORD_FILE), and the
+// optional COUCHDB_DB_PREFIX. New takes the same settings explicitly, plus an
+// optional *http.Client.
+//
+// # pouchdb-server and Apache CouchDB 3
+//
+// The tests run against pouchdb-server 4.2.0 (scripts/couchdb.sh); the code
+// avoids everything that differs from Apache CouchDB 3:
+//   - Anonymous requests can crash pouchdb-server, so the driver refuses to
+//     run without credentials.
+//   - `_find` returns no bookmark: paging is by key, as above.
+//   - pouchdb-find fails on a sort field that the selector does not name, so
+//     the selector names every indexed field.
+//   - `_bulk_get` answers a missing or deleted document with an empty
+//     {"docs":[{}]} where CouchDB 3 sends a not_found error; both are read as
+//     not found.
+//   - Numbers: pouchdb-server stores JSON numbers as JavaScript doubles, so
+//     integers beyond ±2^53 (int64 extremes, big integers in free JSON) lose
+//     precision there. CouchDB 3 keeps them. (kivik also re-encodes `_find`
+//     selectors through float64, so an equality value beyond 2^53 cannot be
+//     matched exactly on either server.)
+//   - Databases stay public after an admin is set on pouchdb-server, where
+//     CouchDB 3 makes them admin-only.
+package couchdb
