@@ -69,7 +69,7 @@ func Build(pkg *packages.Package) (*model.Package, error) {
 		m.Collections = append(m.Collections, c)
 	}
 	if len(m.Collections) == 0 && len(b.list) == 0 {
-		b.add(filepath.Join(b.dir, "-"), 0, 0, "no //dbgen:collection in package "+pkg.Name)
+		b.errorf(b.firstFile(), "no //dbgen:collection in package %s", pkg.Name)
 	}
 	b.indexTagsOutsideCollections(m)
 	b.finishStructs(m)
@@ -79,6 +79,19 @@ func Build(pkg *packages.Package) (*model.Package, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// firstFile is the package clause of the first input file, where problems
+// of the package as a whole are reported.
+func (b *builder) firstFile() token.Pos {
+	first := token.NoPos
+	for _, f := range b.pkg.Syntax {
+		name := b.fset.Position(f.Package).Filename
+		if filepath.Base(name) != FileName && (first == token.NoPos || name < b.fset.Position(first).Filename) {
+			first = f.Package
+		}
+	}
+	return first
 }
 
 func packageDir(pkg *packages.Package) string {

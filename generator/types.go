@@ -33,6 +33,12 @@ func (b *builder) typeOf(t types.Type, pos token.Pos, what string) *model.Type {
 				mt.Named = &model.TypeName{PkgPath: pkgPath(obj), Name: obj.Name()}
 			}
 			return mt
+		case *types.Interface:
+			if !u.Empty() {
+				b.errorf(pos, "%s: unsupported interface type %s (only any is stored)", what, b.typeString(t))
+				return nil
+			}
+			return &model.Type{Kind: model.Any}
 		default:
 			return b.typeOf(u, pos, what)
 		}
