@@ -259,30 +259,52 @@ func (b *builder) inOutput(pos token.Pos) bool {
 
 var (
 	loadPos      = regexp.MustCompile(`^(.*):(\d+):(\d+)$`)
+	compilerLine = regexp.MustCompile(`^(.*?):(\d+):(\d+): (.*)$`)
 	undefinedUse = regexp.MustCompile(`^undefined: (\w+)$|has no field or method (\w+)`)
 )
 
 // loadErrors reports the package's own errors. Before the model exists
-// (generated == nil) only syntax and listing errors count; afterwards type
-// errors count too, except uses of names the output will declare, which a
-// package may well reference before its first generation.
+// (syntaxOnly) only syntax errors count; afterwards the others count too,
+// except uses of names the output will declare, which a package may well
+// reference before its first generation.
 func (b *builder) loadErrors(generated map[string]bool, syntaxOnly bool) bool {
 	found := false
 	for _, e := range b.pkg.Errors {
-		if syntaxOnly != (e.Kind != packages.TypeError) {
+		if syntaxOnly != (e.Kind == packages.ParseError) {
 			continue
 		}
-		if sm := undefinedUse.FindStringSubmatch(e.Msg); sm != nil && generated[sm[1]+sm[2]] {
-			continue
-		}
-		found = true
-		file, line, col := e.Pos, 0, 0
+		file, line, col, msg := e.Pos, 0, 0, strings.TrimSpace(e.Msg)
 		if sm := loadPos.FindStringSubmatch(e.Pos); sm != nil {
 			file = sm[1]
 			line, _ = strconv.Atoi(sm[2])
 			col, _ = strconv.Atoi(sm[3])
 		}
-		b.add(file, line, col, strings.TrimSpace(e.Msg))
+		if strings.HasPrefix(msg, "# ") {
+			// Compiler output from go list: one error per line.
+			for _, l := range strings.Split(msg, "\n")[1:] {
+				if sm := compilerLine.FindStringSubmatch(l); sm != nil && !b.usesGenerated(sm[4], generated) {
+					ln, _ := strconv.Atoi(sm[2])
+					cl, _ := strconv.Atoi(sm[3])
+					name := sm[1]
+					if !filepath.IsAbs(name) {
+						name = filepath.Join(b.dir, name)
+					}
+					b.add(name, ln, cl, sm[4])
+					found = true
+				}
+			}
+			continue
+		}
+		if b.usesGenerated(msg, generated) {
+			continue
+		}
+		found = true
+		b.add(file, line, col, msg)
 	}
 	return found
+}
+
+func (b *builder) usesGenerated(msg string, generated map[string]bool) bool {
+	sm := undefinedUse.FindStringSubmatch(msg)
+	return sm != nil && generated[sm[1]+sm[2]]
 }

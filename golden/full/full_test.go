@@ -161,10 +161,16 @@ func TestAgreesWithValidator(t *testing.T) {
 	samples := []func(a *Agent){
 		func(a *Agent) {},
 		func(a *Agent) { a.UserID, a.Email, a.Homepage, a.Ref = "", "a@@b", "nope", "not-uuid" },
-		func(a *Agent) { a.Email, a.Homepage, a.Ref = "x@y.org", "https://x.org/p", "6ba7b810-9dad-11d1-80b4-00c04fd430c8" },
+		func(a *Agent) {
+			a.Email, a.Homepage, a.Ref = "x@y.org", "https://x.org/p", "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+		},
 		func(a *Agent) { a.Status, a.Level, a.Score, a.Count = "", -3, 2, 13 },
-		func(a *Agent) { a.Exact, a.Fixed, a.Not, a.Short, a.Enabled = "abcde", "yes!", "no", strings.Repeat("s", 21), false },
-		func(a *Agent) { a.Tools = map[string][]string{"a": {}, "b": {"", "ok"}, "c": {strings.Repeat("z", 31)}} },
+		func(a *Agent) {
+			a.Exact, a.Fixed, a.Not, a.Short, a.Enabled = "abcde", "yes!", "no", strings.Repeat("s", 21), false
+		},
+		func(a *Agent) {
+			a.Tools = map[string][]string{"a": {}, "b": {"", "ok"}, "c": {strings.Repeat("z", 31)}}
+		},
 		func(a *Agent) { a.Models = []Model{{}, {Name: "m"}, {}}; a.Nick = &nick; a.Home = other.Address{} },
 		func(a *Agent) { a.CreatedAt = time.Time{}; a.Tools = nil },
 	}
