@@ -71,7 +71,15 @@ func isCollection(m *model.Package, s *model.Struct) bool {
 type names struct {
 	prefix string // lowerCamel collection name, e.g. agentDataStore
 	field  string // DB field, e.g. AgentDataStore
-	idRule, spec, idType, parse, newID, decode, repo, body, plain string
+	idRule string // var of the ID rule
+	spec   string // var of the *runtime.Collection
+	idType string // typed ID, e.g. AgentID
+	parse  string // ID parser, e.g. ParseAgentID
+	newID  string // ID constructor, or "" when there is none
+	decode string // client JSON decoder, e.g. DecodeAgent
+	repo   string // repository type, e.g. AgentRepo
+	body   string // stored-form wrapper type
+	plain  string // method-less copy of the document type
 }
 
 func collectionNames(c *model.Collection) names {
