@@ -37,7 +37,7 @@ import (
 // where a missing server is a failure.
 type server struct{ url, user, password string }
 
-func testServer(t *testing.T) server {
+func testServer(t testing.TB) server {
 	t.Helper()
 	s := server{os.Getenv(EnvURL), os.Getenv(EnvUser), os.Getenv(EnvPassword)}
 	if s.url == "" || s.user == "" || s.password == "" {
@@ -59,7 +59,7 @@ func testPrefix() string {
 
 // openTest opens a driver over a fresh prefix and deletes the prefix's
 // databases when the test ends.
-func openTest(t *testing.T) *Driver {
+func openTest(t testing.TB) *Driver {
 	t.Helper()
 	s := testServer(t)
 	prefix := testPrefix()
@@ -94,6 +94,10 @@ func TestConformance(t *testing.T) {
 		// double; Apache CouchDB 3 keeps big integers.
 		RoundsBeyond53Bits: isPouchDB(t),
 	})
+}
+
+func BenchmarkDriver(b *testing.B) {
+	drivertest.Bench(b, func(b *testing.B) runtime.Driver { return openTest(b) })
 }
 
 // isPouchDB reports whether the test server is pouchdb-server (GET / names
@@ -517,8 +521,7 @@ func everyCall(ctx context.Context, d *Driver) map[string]error {
 
 func TestCredentialsNeverShown(t *testing.T) {
 	s := testServer(t)
-	d, ctx := provisioned(t)
-	_ = d
+	ctx := ctxT(t)
 	const secret = "s3cret-Pa55word-never-shown"
 	// A wrong password: every call fails with a clear, non-retryable error.
 	bad, err := New(ctx, Options{URL: s.url, User: s.user, Password: secret, Prefix: testPrefix()})

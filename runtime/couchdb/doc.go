@@ -82,6 +82,18 @@
 //   - `_find` returns no bookmark: paging is by key, as above.
 //   - pouchdb-find fails on a sort field that the selector does not name, so
 //     the selector names every indexed field.
+//   - pouchdb-find applies `limit` before it drops the excluded start of a
+//     `$gt` bound on the last index field, returning one document too few;
+//     so pages ordered by ID use an inclusive bound and drop the cursor's
+//     own document.
+//   - pouchdb-server's ETag is a hash, not the revision, so kivik's
+//     Document.Rev and DB.GetRev are wrong there: revisions are read from
+//     the body's `_rev` or from `_all_docs`.
+//   - pouchdb-server records a phantom conflict branch (without data) when
+//     one `_bulk_docs` holds a stale write and a current one for the same
+//     ID; once the winner is deleted, `_all_docs?include_docs=true` crashes
+//     the server. A bulk write therefore never sends an ID twice in one
+//     request: repeats go in later requests, in input order.
 //   - `_bulk_get` answers a missing or deleted document with an empty
 //     {"docs":[{}]} where CouchDB 3 sends a not_found error; both are read as
 //     not found.
