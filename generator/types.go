@@ -18,6 +18,9 @@ func (b *builder) typeOf(t types.Type, pos token.Pos, what string) *model.Type {
 		switch {
 		case isNamed(t, "time", "Time"):
 			return &model.Type{Kind: model.Time}
+		case isNamed(t, runtimePath, "Timestamp"):
+			// Stored as a sortable string, checked and queried like time.Time.
+			return &model.Type{Kind: model.Time, Named: &model.TypeName{PkgPath: runtimePath, Name: "Timestamp"}}
 		case isNamed(t, "encoding/json", "RawMessage"):
 			return &model.Type{Kind: model.RawJSON}
 		case t.TypeArgs().Len() > 0:
@@ -169,7 +172,7 @@ func (b *builder) collect(st *types.Struct, path []string, depth int) []candidat
 				}
 			}
 			if n, ok := ft.(*types.Named); ok {
-				if _, isStruct := n.Underlying().(*types.Struct); isStruct && !isNamed(n, "time", "Time") {
+				if _, isStruct := n.Underlying().(*types.Struct); isStruct && !isNamed(n, "time", "Time") && !isNamed(n, runtimePath, "Timestamp") {
 					if implementsMarshaler(n) {
 						b.errorf(f.Pos(), "embedded %s has its own JSON encoding, which would replace the whole struct's", b.typeString(n))
 						continue
@@ -295,3 +298,6 @@ func basicType(t *types.Basic) *model.Type {
 	}
 	return nil
 }
+
+// runtimePath is the import path of the runtime, whose Timestamp is a time kind.
+const runtimePath = "github.com/dbgen/dbgen/runtime"

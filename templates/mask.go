@@ -1,8 +1,6 @@
 package templates
 
 import (
-	"fmt"
-
 	"github.com/dave/jennifer/jen"
 	"github.com/dbgen/dbgen/generator/model"
 )
@@ -20,7 +18,7 @@ func renderMasking(f *jen.File, s *model.Struct) {
 		}
 	}
 	f.Line()
-	f.Comment(fmt.Sprintf("redacted is a copy of v without methods and with its secrets masked."))
+	f.Comment("redacted is a copy of v without methods and with its secrets masked.")
 	f.Func().Params(recv()).Id("redacted").Params().Id(plain).Block(append(masks, jen.Return(jen.Id(plain).Call(jen.Id("v"))))...)
 	f.Line()
 	f.Comment("String, GoString, Format and LogValue print v with its secrets masked.")

@@ -22,3 +22,5 @@ func ParseDocID(s string) (string, error) { return s, nil }
 type DB struct{}
 
 var json = "a package-level name the generated file imports"
+
+var _ = json

@@ -623,6 +623,9 @@ func checkAuditEntry(collection, path string, v *AuditEntry) []error {
 	if utf8.RuneCountInString(v.ActorUID) > runtime.DefaultStringMaxLen {
 		errs = append(errs, runtime.ValidationError(collection, runtime.FieldPath(path, "actorUid"), "max=10000"))
 	}
+	if v.TS.IsZero() {
+		errs = append(errs, runtime.ValidationError(collection, runtime.FieldPath(path, "ts"), "required"))
+	}
 	return errs
 }
 

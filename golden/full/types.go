@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dbgen/dbgen/golden/full/other"
+	"github.com/dbgen/dbgen/runtime"
 )
 
 // Status is a named string type.
@@ -49,8 +50,8 @@ type Agent struct {
 	CreatedAt time.Time           `json:"createdAt" validate:"required"`
 	Grid      [2][2]string        `json:"grid"`
 	Key       string              `json:"key" dbgen:"secret"`
-	hidden    string
-	Ignored   string `json:"-"`
+	hidden    string              //lint:ignore U1000 unexported: the generator must skip it
+	Ignored   string              `json:"-"`
 	Stamps
 }
 
@@ -89,7 +90,7 @@ type DataItem struct {
 //dbgen:collection site_admin_audit id=default idmax=40
 //dbgen:query actorUid order=-ts
 type AuditEntry struct {
-	ID       string    `json:"_id"`
-	ActorUID string    `json:"actorUid"`
-	TS       time.Time `json:"ts"`
+	ID       string            `json:"_id"`
+	ActorUID string            `json:"actorUid"`
+	TS       runtime.Timestamp `json:"ts" validate:"required"`
 }
