@@ -91,11 +91,13 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(": ")
 	b.WriteString(e.Kind.Error())
-	if e.Field != "" {
+	switch {
+	case e.Field != "" && e.Rule != "":
+		fmt.Fprintf(&b, ": field %s fails %s", e.Field, e.Rule)
+	case e.Field != "":
 		fmt.Fprintf(&b, ": field %s", e.Field)
-		if e.Rule != "" {
-			fmt.Fprintf(&b, " fails %s", e.Rule)
-		}
+	case e.Rule != "":
+		fmt.Fprintf(&b, ": %s", e.Rule)
 	}
 	if e.Err != nil {
 		b.WriteString(": ")
