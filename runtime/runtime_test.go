@@ -65,7 +65,7 @@ func TestIDRule(t *testing.T) {
 			t.Errorf("default rule rejects %q: %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"", " ", "a.b", "a/b", "ü", strings.Repeat("x", 101)} {
+	for _, bad := range []string{"", " ", "a.b", "a/b", "ü", strings.Repeat("x", 101), "_", "_design", "_x"} {
 		if err := def.Check(bad); !errors.Is(err, runtime.ErrInvalidID) {
 			t.Errorf("default rule accepts %q", bad)
 		}

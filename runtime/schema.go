@@ -27,7 +27,9 @@ var DefaultIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 var UUIDPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // IDRule is a collection's rule for document IDs. The zero value is the
-// default rule: DefaultIDPattern, at most DefaultIDMaxLen bytes.
+// default rule: DefaultIDPattern, at most DefaultIDMaxLen bytes. Under every
+// rule, an ID never starts with "_": CouchDB reserves those for system
+// documents, and every provider behaves the same.
 type IDRule struct {
 	Pattern *regexp.Regexp // nil means DefaultIDPattern
 	MaxLen  int            // 0 means DefaultIDMaxLen
@@ -46,6 +48,9 @@ func (r IDRule) Check(id string) error {
 	switch {
 	case id == "":
 		return &Error{Kind: KindInvalidID, Rule: "required"}
+	case id[0] == '_':
+		// CouchDB reserves such IDs (_design/, _local/), so no provider takes them.
+		return &Error{Kind: KindInvalidID, Rule: "no leading underscore"}
 	case len(id) > maxLen:
 		return &Error{Kind: KindInvalidID, Rule: fmt.Sprintf("max length %d", maxLen)}
 	case !pat.MatchString(id):

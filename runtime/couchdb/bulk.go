@@ -25,7 +25,7 @@ func (d *Driver) GetMany(ctx context.Context, c *runtime.Collection, ids []strin
 	out := make([]runtime.Result, len(ids))
 	refs := make([]kivik.BulkGetReference, len(ids))
 	for i, id := range ids {
-		refs[i] = kivik.BulkGetReference{ID: storedID(id)}
+		refs[i] = kivik.BulkGetReference{ID: id}
 	}
 	found := map[string]runtime.RawDoc{}
 	if len(refs) > 0 {
@@ -84,7 +84,7 @@ func (d *Driver) BulkWrite(ctx context.Context, c *runtime.Collection, writes []
 		seen := map[string]bool{}
 		var round, later []int
 		for _, i := range pending {
-			if sid := storedID(writes[i].Doc.ID); !seen[sid] {
+			if sid := writes[i].Doc.ID; !seen[sid] {
 				seen[sid] = true
 				round = append(round, i)
 			} else {
@@ -109,7 +109,7 @@ func (d *Driver) bulkRound(ctx context.Context, db *kivik.DB, writes []runtime.W
 	var anyIDs []string
 	for _, i := range round {
 		if writes[i].Kind == runtime.WriteDelete && writes[i].Doc.Rev == "" {
-			anyIDs = append(anyIDs, storedID(writes[i].Doc.ID))
+			anyIDs = append(anyIDs, writes[i].Doc.ID)
 		}
 	}
 	var revs map[string]string
@@ -165,14 +165,14 @@ func (d *Driver) bulkRound(ctx context.Context, db *kivik.DB, writes []runtime.W
 	if len(check) > 0 {
 		ids := make([]string, len(check))
 		for k, i := range check {
-			ids[k] = storedID(writes[i].Doc.ID)
+			ids[k] = writes[i].Doc.ID
 		}
 		existing, err := d.currentRevs(ctx, db, ids)
 		if err != nil {
 			return nil, err
 		}
 		for _, i := range check {
-			if _, ok := existing[storedID(writes[i].Doc.ID)]; !ok {
+			if _, ok := existing[writes[i].Doc.ID]; !ok {
 				out[i].Err = &runtime.Error{Kind: runtime.KindNotFound}
 			}
 		}
@@ -183,7 +183,7 @@ func (d *Driver) bulkRound(ctx context.Context, db *kivik.DB, writes []runtime.W
 // bulkBody is the `_bulk_docs` item of a write; revs are the current
 // revisions by stored ID, for deletes of whatever revision.
 func bulkBody(w runtime.Write, revs map[string]string) (json.RawMessage, error) {
-	sid := storedID(w.Doc.ID)
+	sid := w.Doc.ID
 	switch w.Kind {
 	case runtime.WriteCreate:
 		return encodeBody(sid, "", w.Doc.Body)

@@ -130,7 +130,7 @@ func (d *Driver) Client() *kivik.Client { return d.client }
 
 // Get returns the current document.
 func (d *Driver) Get(ctx context.Context, c *runtime.Collection, id string) (runtime.RawDoc, error) {
-	row := d.db(c).Get(ctx, storedID(id))
+	row := d.db(c).Get(ctx, id)
 	var body json.RawMessage
 	if err := row.ScanDoc(&body); err != nil {
 		return runtime.RawDoc{}, d.fail(ctx, err, "")
@@ -142,7 +142,7 @@ func (d *Driver) Get(ctx context.Context, c *runtime.Collection, id string) (run
 
 // Create stores a new document; a taken ID is kind already exists.
 func (d *Driver) Create(ctx context.Context, c *runtime.Collection, doc runtime.RawDoc) (string, error) {
-	sid := storedID(doc.ID)
+	sid := doc.ID
 	body, err := encodeBody(sid, "", doc.Body)
 	if err != nil {
 		return "", err
@@ -159,7 +159,7 @@ func (d *Driver) Replace(ctx context.Context, c *runtime.Collection, doc runtime
 	if doc.Rev == "" {
 		return "", &runtime.Error{Kind: runtime.KindConflict, Err: errors.New("no revision given")}
 	}
-	sid := storedID(doc.ID)
+	sid := doc.ID
 	body, err := encodeBody(sid, doc.Rev, doc.Body)
 	if err != nil {
 		return "", err
@@ -192,7 +192,6 @@ const deleteAttempts = 8
 
 // Delete removes the document, at rev if rev != "".
 func (d *Driver) Delete(ctx context.Context, c *runtime.Collection, id, rev string) error {
-	id = storedID(id)
 	db := d.db(c)
 	if rev != "" {
 		_, err := db.Delete(ctx, id, rev)
@@ -247,27 +246,6 @@ func (d *Driver) currentRevs(ctx context.Context, db *kivik.DB, ids []string) (m
 		return nil, d.fail(ctx, err, "")
 	}
 	return revs, nil
-}
-
-// storedID is the CouchDB `_id` of an application ID. CouchDB reserves IDs
-// that start with "_" (400 for any other), but the default ID rule allows
-// them, so such an ID is stored behind a "^", and so is one that starts with
-// "^" itself, which keeps the mapping one-to-one. No other ID changes. "^"
-// sorts just below "_" and above every other character an ID may start with
-// under the default rule, so the stored order is the ID order.
-func storedID(id string) string {
-	if id != "" && (id[0] == '_' || id[0] == '^') {
-		return "^" + id
-	}
-	return id
-}
-
-// appID reverses storedID.
-func appID(sid string) string {
-	if len(sid) > 1 && sid[0] == '^' && (sid[1] == '_' || sid[1] == '^') {
-		return sid[1:]
-	}
-	return sid
 }
 
 // encodeBody returns the stored form of an application body: `_id`, then

@@ -15,12 +15,9 @@
 // HTTP. Bodies written contain the application fields plus `_id` (and `_rev`
 // when replacing); a body with any other `_`-prefixed member is refused.
 //
-// The `_id` is the document ID, with one exception: CouchDB reserves IDs that
-// start with "_", which the default ID rule allows, so those (and, to keep
-// the mapping one-to-one, IDs that start with "^") are stored with a "^" in
-// front: "_x" is stored as "^_x". "^" sorts just below "_", so the stored
-// order stays the ID order. No other ID is changed, and the old service could
-// not have stored such IDs.
+// The `_id` is the document ID, unchanged. CouchDB reserves IDs that start
+// with "_"; the runtime's ID rules refuse them on every provider, so none
+// reaches the server.
 //
 // # Revisions
 //

@@ -196,7 +196,7 @@ func (d *Driver) find(ctx context.Context, c *runtime.Collection, q runtime.Driv
 		if err != nil {
 			return runtime.DriverPage{}, err
 		}
-		if byID && storedID(doc.ID) == cur.ID {
+		if byID && doc.ID == cur.ID {
 			continue
 		}
 		if len(docs) == q.Limit-1 {
@@ -211,7 +211,7 @@ func (d *Driver) find(ctx context.Context, c *runtime.Collection, q runtime.Driv
 		return runtime.DriverPage{Docs: docs}, nil
 	}
 	docs = docs[:q.Limit]
-	next := cursor{ID: storedID(docs[q.Limit-1].ID)}
+	next := cursor{ID: docs[q.Limit-1].ID}
 	if ix.OrderBy != nil {
 		var fields map[string]json.RawMessage
 		if err := json.Unmarshal(last, &fields); err != nil || fields[ix.OrderBy.Name] == nil {
@@ -281,7 +281,7 @@ func (d *Driver) list(ctx context.Context, c *runtime.Collection, q runtime.Driv
 		return runtime.DriverPage{Docs: docs}, nil
 	}
 	docs = docs[:q.Limit]
-	return runtime.DriverPage{Docs: docs, Next: storedID(docs[q.Limit-1].ID)}, nil
+	return runtime.DriverPage{Docs: docs, Next: docs[q.Limit-1].ID}, nil
 }
 
 // rawDoc splits a stored body into its ID, revision and application fields.
@@ -341,7 +341,6 @@ func rawDoc(body json.RawMessage) (runtime.RawDoc, error) {
 		return runtime.RawDoc{}, &runtime.Error{Kind: runtime.KindNotFound}
 	}
 	b.WriteByte('}')
-	doc.ID = appID(doc.ID)
 	doc.Body = []byte(b.String())
 	return doc, nil
 }

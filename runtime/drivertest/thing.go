@@ -42,11 +42,12 @@ func (id ThingID) String() string { return string(id) }
 type thingFields Thing // no methods: encoding/json must not recurse into ours
 
 // thingBody drops the system fields: the shallower _id and _rev win over the
-// embedded ones and are always omitted.
+// embedded ones, so they are never encoded (empty, omitted) and never decoded
+// into the document (a driver may return them in the body).
 type thingBody struct {
 	*thingFields
-	ID  *struct{} `json:"_id,omitempty"`
-	Rev *struct{} `json:"_rev,omitempty"`
+	SystemID  string `json:"_id,omitempty"`
+	SystemRev string `json:"_rev,omitempty"`
 }
 
 func (t *Thing) DocumentID() string             { return t.ID }
