@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/dbgen/dbgen/runtime"
+	"github.com/dbgen/dbgen/schema"
+)
+
+func TestWalkthrough(t *testing.T) {
+	t.Setenv(runtime.ProviderEnv, "memory")
+	var out bytes.Buffer
+	if err := walkthrough(context.Background(), &out); err != nil {
+		t.Fatalf("walkthrough: %v\n%s", err, out.String())
+	}
+	if strings.Contains(out.String(), "sk-live") {
+		t.Fatal("the walkthrough printed a secret")
+	}
+}
+
+type client struct {
+	t   *testing.T
+	srv *httptest.Server
+}
+
+func newClient(t *testing.T) *client {
+	t.Helper()
+	db, err := schema.Open(context.Background(), runtime.WithProvider("memory"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	api := &API{db: db, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	srv := httptest.NewServer(api.Handler())
+	t.Cleanup(srv.Close)
+	return &client{t: t, srv: srv}
+}
+
+func (c *client) do(method, path, ifMatch, body string) (int, map[string]any, http.Header) {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if ifMatch != "" {
+		req.Header.Set("If-Match", ifMatch)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, m, resp.Header
+}
+
+func (c *client) want(code int, method, path, ifMatch, body string) (map[string]any, http.Header) {
+	c.t.Helper()
+	got, m, h := c.do(method, path, ifMatch, body)
+	if got != code {
+		c.t.Fatalf("%s %s: status %d, want %d (%v)", method, path, got, code, m)
+	}
+	return m, h
+}
+
+func TestAPIMapsTypedErrors(t *testing.T) {
+	c := newClient(t)
+	m, h := c.want(201, "POST", "/agents", "", `{"name":"weather","_id":"forged","_rev":"1-x"}`)
+	id, rev := m["_id"].(string), h.Get("ETag")
+	if id == "" || id == "forged" || rev == "" {
+		t.Fatalf("created agent: id %q rev %q", id, rev)
+	}
+	c.want(200, "GET", "/agents/"+id, "", "")
+	c.want(400, "GET", "/agents/not-a-uuid", "", "")
+	c.want(404, "GET", "/agents/0b9e1c1e-2f4e-4b7a-9a4e-3c2d1b0a9f8e", "", "")
+	c.want(400, "POST", "/agents", "", `{"name":""}`)
+	c.want(400, "POST", "/agents", "", `{"name":"x","description":"`+strings.Repeat("d", 5001)+`"}`)
+	c.want(400, "POST", "/agents", "", `not json`)
+	// Replace needs the current revision.
+	_, h = c.want(200, "PUT", "/agents/"+id, rev, `{"name":"weather v2"}`)
+	newRev := h.Get("ETag")
+	c.want(409, "PUT", "/agents/"+id, rev, `{"name":"lost update"}`)
+	c.want(409, "PUT", "/agents/"+id, "", `{"name":"no revision"}`)
+	if m, _ := c.want(200, "GET", "/agents/"+id, "", ""); m["name"] != "weather v2" {
+		t.Fatalf("after conflicts: %v", m)
+	}
+	// Deployments: unknown agent 404, a name taken 409, an invalid name 400.
+	c.want(404, "PUT", "/deployments/bot", "", `{"agentId":"0b9e1c1e-2f4e-4b7a-9a4e-3c2d1b0a9f8e"}`)
+	c.want(201, "PUT", "/deployments/bot", "", `{"agentId":"`+id+`"}`)
+	c.want(409, "PUT", "/deployments/bot", "", `{"agentId":"`+id+`"}`)
+	c.want(400, "PUT", "/deployments/bad%20name", "", `{"agentId":"`+id+`"}`)
+	if m, _ := c.want(200, "GET", "/agents/"+id+"/deployments", "", ""); len(m["items"].([]any)) != 1 {
+		t.Fatalf("deployments of agent: %v", m)
+	}
+	c.want(400, "GET", "/agents?limit=5000", "", "")
+	c.want(400, "GET", "/agents?pageToken=forged", "", "")
+	c.want(409, "DELETE", "/agents/"+id, rev, "")
+	c.want(204, "DELETE", "/agents/"+id, newRev, "")
+	c.want(404, "DELETE", "/agents/"+id, "", "")
+}
+
+func TestAPIDataStore(t *testing.T) {
+	c := newClient(t)
+	c.want(200, "PUT", "/datastore/google:42/prefs/city", "", `{"value":{"name":"Oslo","population":709037}}`)
+	m, _ := c.want(200, "PUT", "/datastore/google:42/prefs/city", "", `{"value":{"name":"Bergen"}}`)
+	if m["value"].(map[string]any)["name"] != "Bergen" {
+		t.Fatalf("upsert: %v", m)
+	}
+	c.want(200, "PUT", "/datastore/google:42/prefs/units", "", `{"value":"metric"}`)
+	c.want(200, "PUT", "/datastore/google:42/other/units", "", `{"value":"imperial"}`)
+	m, _ = c.want(200, "GET", "/datastore/google:42/prefs", "", "")
+	if n := len(m["items"].([]any)); n != 2 {
+		t.Fatalf("namespace query returned %d entries, want 2", n)
+	}
+	c.want(404, "GET", "/datastore/google:42/prefs/missing", "", "")
+}
+
+func TestAPINeverReturnsAPIKeys(t *testing.T) {
+	db, err := schema.Open(context.Background(), runtime.WithProvider("memory"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &schema.User{ID: "github:ada", APIKeys: schema.APIKeys{AnthropicAPIKey: "sk-ant-secret"}}
+	if err := db.Users.Create(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer((&API{db: db, log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/users/github:ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || strings.Contains(string(body), "sk-ant") || !strings.Contains(string(body), `"anthropic":true`) {
+		t.Fatalf("GET user: %d %s", resp.StatusCode, body)
+	}
+}
