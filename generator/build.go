@@ -127,7 +127,10 @@ func (b *builder) collection(a annotated) *model.Collection {
 		b.query(c, q)
 	}
 	for _, f := range c.Type.Fields {
-		if b.indexTags[f] {
+		switch {
+		case b.indexTags[f] && f.OmitEmpty:
+			b.errorf(b.fieldPos[f], "field %s: an indexed field must not be omitempty: every document must store it to be in the index", f.GoName())
+		case b.indexTags[f]:
 			b.addQuery(c, b.fieldPos[f], &model.Query{Fields: []*model.Field{f}})
 		}
 	}
@@ -327,6 +330,10 @@ func (b *builder) queryField(c *model.Collection, pos token.Pos, name string) *m
 		b.errorf(pos, "query field %q is not a stored field of %s", name, c.Type.Name)
 	case !isScalar(f.Type):
 		b.errorf(pos, "query field %q is not a string, number, bool or time.Time", name)
+	case f.OmitEmpty:
+		// A document without the field would drop out of the index on CouchDB
+		// and DynamoDB but not on memory: providers would disagree.
+		b.errorf(pos, "query field %q must not be omitempty: every document must store it to be in the index", name)
 	default:
 		return f
 	}

@@ -188,9 +188,13 @@ func (b *builder) collect(st *types.Struct, path []string, depth int) []candidat
 		if name == "" {
 			name = f.Name()
 		}
+		omitEmpty := false
 		for _, opt := range strings.Split(opts, ",") {
-			if opt == "string" {
+			switch opt {
+			case "string":
 				b.errorf(f.Pos(), "field %s: the json ,string option is not supported", f.Name())
+			case "omitempty":
+				omitEmpty = true
 			}
 		}
 		what := "field " + f.Name()
@@ -198,7 +202,7 @@ func (b *builder) collect(st *types.Struct, path []string, depth int) []candidat
 		if mt == nil {
 			continue
 		}
-		field := &model.Field{GoPath: goPath, Stored: name, Type: mt}
+		field := &model.Field{GoPath: goPath, Stored: name, Type: mt, OmitEmpty: omitEmpty}
 		c := candidate{field: field, depth: depth, tagged: hasJSON && jsonTag != "" && !strings.HasPrefix(jsonTag, ","), pos: f.Pos()}
 		if prev, dup := seen[name]; dup && prev.tagged == c.tagged {
 			b.errorf(f.Pos(), "field %s: stored name %q is used twice; encoding/json would drop both", f.Name(), name)

@@ -74,6 +74,8 @@ type Field struct {
 	// Rules[n] to the values reached through n dives.
 	Rules  [][]Rule
 	Secret bool
+	// OmitEmpty is the json omitempty option: the stored document may lack the field.
+	OmitEmpty bool
 	// System marks the _id and _rev fields of a collection type: the ID rule
 	// and the store check them, not Validate.
 	System bool

@@ -107,3 +107,13 @@ type L struct {
 type M struct {
 	ID string `json:"_id"`
 }
+
+// N queries fields that a document may lack.
+//
+//dbgen:collection n_docs
+//dbgen:query owner
+type N struct {
+	ID    string `json:"_id"`
+	Owner string `json:"owner,omitempty"`
+	Team  string `json:"team,omitempty" dbgen:"index"`
+}
