@@ -690,3 +690,46 @@ func TestContextCanceled(t *testing.T) {
 		t.Fatalf("Get from a mute server: %v after %v", err, time.Since(start))
 	}
 }
+
+// A server that answers 5xx is unavailable (retryable) on every call, and
+// the deadline of the caller's context is honoured against one that hangs.
+func TestServerErrorsAreUnavailable(t *testing.T) {
+	const secret = "pw-never-in-errors"
+	for _, code := range []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(code)
+			_, _ = w.Write([]byte(`{"error":"unavailable","reason":"try later"}`))
+		}))
+		d, err := New(ctxT(t), Options{URL: srv.URL, User: "admin", Password: secret})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for call, err := range everyCall(ctxT(t), d) {
+			if !errors.Is(err, runtime.ErrUnavailable) {
+				t.Fatalf("HTTP %d: %s: %v, want unavailable", code, call, err)
+			}
+			noPassword(t, call, err, secret)
+		}
+		srv.Close()
+	}
+	hang := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(hang)
+	d, err := New(ctxT(t), Options{URL: srv.URL, User: "admin", Password: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctxT(t), 200*time.Millisecond)
+	defer cancel()
+	_, err = d.Get(ctx, items, "x")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Get against a hanging server: %v, want the context's deadline", err)
+	}
+}
