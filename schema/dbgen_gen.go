@@ -154,8 +154,9 @@ func (v *Agent) MarshalDocument() ([]byte, error) {
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
+// Integers in free-form fields stay exact (json.Number).
 func (v *Agent) UnmarshalDocument(body []byte) error {
-	return json.Unmarshal(body, &agentBody{agentPlain: (*agentPlain)(v)})
+	return runtime.DecodeJSON(body, &agentBody{agentPlain: (*agentPlain)(v)})
 }
 
 // DecodeAgent decodes client JSON into a new Agent. Top-level members whose
@@ -163,7 +164,7 @@ func (v *Agent) UnmarshalDocument(body []byte) error {
 // Malformed JSON is an error of kind validation.
 func DecodeAgent(data []byte) (*Agent, error) {
 	v := new(Agent)
-	if err := json.Unmarshal(data, &agentBody{agentPlain: (*agentPlain)(v)}); err != nil {
+	if err := runtime.DecodeJSON(data, &agentBody{agentPlain: (*agentPlain)(v)}); err != nil {
 		return nil, runtime.DecodeError(agentsSpec, err)
 	}
 	return v, nil
@@ -317,8 +318,9 @@ func (v *Deployment) MarshalDocument() ([]byte, error) {
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
+// Integers in free-form fields stay exact (json.Number).
 func (v *Deployment) UnmarshalDocument(body []byte) error {
-	return json.Unmarshal(body, &deploymentBody{deploymentPlain: (*deploymentPlain)(v)})
+	return runtime.DecodeJSON(body, &deploymentBody{deploymentPlain: (*deploymentPlain)(v)})
 }
 
 // DecodeDeployment decodes client JSON into a new Deployment. Top-level members whose
@@ -326,7 +328,7 @@ func (v *Deployment) UnmarshalDocument(body []byte) error {
 // Malformed JSON is an error of kind validation.
 func DecodeDeployment(data []byte) (*Deployment, error) {
 	v := new(Deployment)
-	if err := json.Unmarshal(data, &deploymentBody{deploymentPlain: (*deploymentPlain)(v)}); err != nil {
+	if err := runtime.DecodeJSON(data, &deploymentBody{deploymentPlain: (*deploymentPlain)(v)}); err != nil {
 		return nil, runtime.DecodeError(deploymentsSpec, err)
 	}
 	return v, nil
@@ -439,8 +441,9 @@ func (v *User) MarshalDocument() ([]byte, error) {
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
+// Integers in free-form fields stay exact (json.Number).
 func (v *User) UnmarshalDocument(body []byte) error {
-	return json.Unmarshal(body, &userBody{userPlain: (*userPlain)(v)})
+	return runtime.DecodeJSON(body, &userBody{userPlain: (*userPlain)(v)})
 }
 
 // DecodeUser decodes client JSON into a new User. Top-level members whose
@@ -448,7 +451,7 @@ func (v *User) UnmarshalDocument(body []byte) error {
 // Malformed JSON is an error of kind validation.
 func DecodeUser(data []byte) (*User, error) {
 	v := new(User)
-	if err := json.Unmarshal(data, &userBody{userPlain: (*userPlain)(v)}); err != nil {
+	if err := runtime.DecodeJSON(data, &userBody{userPlain: (*userPlain)(v)}); err != nil {
 		return nil, runtime.DecodeError(usersSpec, err)
 	}
 	return v, nil
@@ -574,8 +577,9 @@ func (v *UserSession) MarshalDocument() ([]byte, error) {
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
+// Integers in free-form fields stay exact (json.Number).
 func (v *UserSession) UnmarshalDocument(body []byte) error {
-	return json.Unmarshal(body, &userSessionBody{userSessionPlain: (*userSessionPlain)(v)})
+	return runtime.DecodeJSON(body, &userSessionBody{userSessionPlain: (*userSessionPlain)(v)})
 }
 
 // DecodeUserSession decodes client JSON into a new UserSession. Top-level members whose
@@ -583,7 +587,7 @@ func (v *UserSession) UnmarshalDocument(body []byte) error {
 // Malformed JSON is an error of kind validation.
 func DecodeUserSession(data []byte) (*UserSession, error) {
 	v := new(UserSession)
-	if err := json.Unmarshal(data, &userSessionBody{userSessionPlain: (*userSessionPlain)(v)}); err != nil {
+	if err := runtime.DecodeJSON(data, &userSessionBody{userSessionPlain: (*userSessionPlain)(v)}); err != nil {
 		return nil, runtime.DecodeError(userSessionsSpec, err)
 	}
 	return v, nil
@@ -713,8 +717,9 @@ func (v *Session) MarshalDocument() ([]byte, error) {
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
+// Integers in free-form fields stay exact (json.Number).
 func (v *Session) UnmarshalDocument(body []byte) error {
-	return json.Unmarshal(body, &sessionBody{sessionPlain: (*sessionPlain)(v)})
+	return runtime.DecodeJSON(body, &sessionBody{sessionPlain: (*sessionPlain)(v)})
 }
 
 // DecodeSession decodes client JSON into a new Session. Top-level members whose
@@ -722,7 +727,7 @@ func (v *Session) UnmarshalDocument(body []byte) error {
 // Malformed JSON is an error of kind validation.
 func DecodeSession(data []byte) (*Session, error) {
 	v := new(Session)
-	if err := json.Unmarshal(data, &sessionBody{sessionPlain: (*sessionPlain)(v)}); err != nil {
+	if err := runtime.DecodeJSON(data, &sessionBody{sessionPlain: (*sessionPlain)(v)}); err != nil {
 		return nil, runtime.DecodeError(sessionsSpec, err)
 	}
 	return v, nil
@@ -828,8 +833,9 @@ func (v *Ticket) MarshalDocument() ([]byte, error) {
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
+// Integers in free-form fields stay exact (json.Number).
 func (v *Ticket) UnmarshalDocument(body []byte) error {
-	return json.Unmarshal(body, &ticketBody{ticketPlain: (*ticketPlain)(v)})
+	return runtime.DecodeJSON(body, &ticketBody{ticketPlain: (*ticketPlain)(v)})
 }
 
 // DecodeTicket decodes client JSON into a new Ticket. Top-level members whose
@@ -837,7 +843,7 @@ func (v *Ticket) UnmarshalDocument(body []byte) error {
 // Malformed JSON is an error of kind validation.
 func DecodeTicket(data []byte) (*Ticket, error) {
 	v := new(Ticket)
-	if err := json.Unmarshal(data, &ticketBody{ticketPlain: (*ticketPlain)(v)}); err != nil {
+	if err := runtime.DecodeJSON(data, &ticketBody{ticketPlain: (*ticketPlain)(v)}); err != nil {
 		return nil, runtime.DecodeError(ticketsSpec, err)
 	}
 	return v, nil
@@ -948,8 +954,9 @@ func (v *Demo) MarshalDocument() ([]byte, error) {
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
+// Integers in free-form fields stay exact (json.Number).
 func (v *Demo) UnmarshalDocument(body []byte) error {
-	return json.Unmarshal(body, &demoBody{demoPlain: (*demoPlain)(v)})
+	return runtime.DecodeJSON(body, &demoBody{demoPlain: (*demoPlain)(v)})
 }
 
 // DecodeDemo decodes client JSON into a new Demo. Top-level members whose
@@ -957,7 +964,7 @@ func (v *Demo) UnmarshalDocument(body []byte) error {
 // Malformed JSON is an error of kind validation.
 func DecodeDemo(data []byte) (*Demo, error) {
 	v := new(Demo)
-	if err := json.Unmarshal(data, &demoBody{demoPlain: (*demoPlain)(v)}); err != nil {
+	if err := runtime.DecodeJSON(data, &demoBody{demoPlain: (*demoPlain)(v)}); err != nil {
 		return nil, runtime.DecodeError(demosSpec, err)
 	}
 	return v, nil
@@ -1087,8 +1094,9 @@ func (v *DataStoreEntry) MarshalDocument() ([]byte, error) {
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
+// Integers in free-form fields stay exact (json.Number).
 func (v *DataStoreEntry) UnmarshalDocument(body []byte) error {
-	return json.Unmarshal(body, &dataStoreEntryBody{dataStoreEntryPlain: (*dataStoreEntryPlain)(v)})
+	return runtime.DecodeJSON(body, &dataStoreEntryBody{dataStoreEntryPlain: (*dataStoreEntryPlain)(v)})
 }
 
 // DecodeDataStoreEntry decodes client JSON into a new DataStoreEntry. Top-level members whose
@@ -1096,7 +1104,7 @@ func (v *DataStoreEntry) UnmarshalDocument(body []byte) error {
 // Malformed JSON is an error of kind validation.
 func DecodeDataStoreEntry(data []byte) (*DataStoreEntry, error) {
 	v := new(DataStoreEntry)
-	if err := json.Unmarshal(data, &dataStoreEntryBody{dataStoreEntryPlain: (*dataStoreEntryPlain)(v)}); err != nil {
+	if err := runtime.DecodeJSON(data, &dataStoreEntryBody{dataStoreEntryPlain: (*dataStoreEntryPlain)(v)}); err != nil {
 		return nil, runtime.DecodeError(agentDataStoreSpec, err)
 	}
 	return v, nil
@@ -1245,8 +1253,9 @@ func (v *AuditEntry) MarshalDocument() ([]byte, error) {
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
+// Integers in free-form fields stay exact (json.Number).
 func (v *AuditEntry) UnmarshalDocument(body []byte) error {
-	return json.Unmarshal(body, &auditEntryBody{auditEntryPlain: (*auditEntryPlain)(v)})
+	return runtime.DecodeJSON(body, &auditEntryBody{auditEntryPlain: (*auditEntryPlain)(v)})
 }
 
 // DecodeAuditEntry decodes client JSON into a new AuditEntry. Top-level members whose
@@ -1254,7 +1263,7 @@ func (v *AuditEntry) UnmarshalDocument(body []byte) error {
 // Malformed JSON is an error of kind validation.
 func DecodeAuditEntry(data []byte) (*AuditEntry, error) {
 	v := new(AuditEntry)
-	if err := json.Unmarshal(data, &auditEntryBody{auditEntryPlain: (*auditEntryPlain)(v)}); err != nil {
+	if err := runtime.DecodeJSON(data, &auditEntryBody{auditEntryPlain: (*auditEntryPlain)(v)}); err != nil {
 		return nil, runtime.DecodeError(siteAdminAuditSpec, err)
 	}
 	return v, nil

@@ -191,15 +191,16 @@ func renderDocument(f *jen.File, m *model.Package, c *model.Collection, n names)
 		jen.Return(jen.Qual("encoding/json", "Marshal").Call(body())))
 	f.Line()
 	f.Comment("UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.")
+	f.Comment("Integers in free-form fields stay exact (json.Number).")
 	f.Func().Params(recv()).Id("UnmarshalDocument").Params(jen.Id("body").Index().Byte()).Error().Block(
-		jen.Return(jen.Qual("encoding/json", "Unmarshal").Call(jen.Id("body"), jen.Op("&").Add(body()))))
+		jen.Return(jen.Qual(rt, "DecodeJSON").Call(jen.Id("body"), jen.Op("&").Add(body()))))
 	f.Line()
 	f.Comment(fmt.Sprintf("%s decodes client JSON into a new %s. Top-level members whose", n.decode, t))
 	f.Comment("names start with '_' are ignored, so a client never sets _id, _rev or _deleted.")
 	f.Comment("Malformed JSON is an error of kind validation.")
 	f.Func().Id(n.decode).Params(jen.Id("data").Index().Byte()).Params(jen.Op("*").Id(t), jen.Error()).Block(
 		jen.Id("v").Op(":=").New(jen.Id(t)),
-		jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("data"), jen.Op("&").Add(body())), jen.Err().Op("!=").Nil()).Block(
+		jen.If(jen.Err().Op(":=").Qual(rt, "DecodeJSON").Call(jen.Id("data"), jen.Op("&").Add(body())), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Nil(), jen.Qual(rt, "DecodeError").Call(jen.Id(n.spec), jen.Err()))),
 		jen.Return(jen.Id("v"), jen.Nil()),
 	)

@@ -148,8 +148,9 @@ func (v *Agent) MarshalDocument() ([]byte, error) {
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
+// Integers in free-form fields stay exact (json.Number).
 func (v *Agent) UnmarshalDocument(body []byte) error {
-	return json.Unmarshal(body, &agentBody{agentPlain: (*agentPlain)(v)})
+	return runtime.DecodeJSON(body, &agentBody{agentPlain: (*agentPlain)(v)})
 }
 
 // DecodeAgent decodes client JSON into a new Agent. Top-level members whose
@@ -157,7 +158,7 @@ func (v *Agent) UnmarshalDocument(body []byte) error {
 // Malformed JSON is an error of kind validation.
 func DecodeAgent(data []byte) (*Agent, error) {
 	v := new(Agent)
-	if err := json.Unmarshal(data, &agentBody{agentPlain: (*agentPlain)(v)}); err != nil {
+	if err := runtime.DecodeJSON(data, &agentBody{agentPlain: (*agentPlain)(v)}); err != nil {
 		return nil, runtime.DecodeError(agentsSpec, err)
 	}
 	return v, nil
@@ -461,8 +462,9 @@ func (v *DataItem) MarshalDocument() ([]byte, error) {
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
+// Integers in free-form fields stay exact (json.Number).
 func (v *DataItem) UnmarshalDocument(body []byte) error {
-	return json.Unmarshal(body, &dataItemBody{dataItemPlain: (*dataItemPlain)(v)})
+	return runtime.DecodeJSON(body, &dataItemBody{dataItemPlain: (*dataItemPlain)(v)})
 }
 
 // DecodeDataItem decodes client JSON into a new DataItem. Top-level members whose
@@ -470,7 +472,7 @@ func (v *DataItem) UnmarshalDocument(body []byte) error {
 // Malformed JSON is an error of kind validation.
 func DecodeDataItem(data []byte) (*DataItem, error) {
 	v := new(DataItem)
-	if err := json.Unmarshal(data, &dataItemBody{dataItemPlain: (*dataItemPlain)(v)}); err != nil {
+	if err := runtime.DecodeJSON(data, &dataItemBody{dataItemPlain: (*dataItemPlain)(v)}); err != nil {
 		return nil, runtime.DecodeError(agentDataStoreSpec, err)
 	}
 	return v, nil
@@ -602,8 +604,9 @@ func (v *AuditEntry) MarshalDocument() ([]byte, error) {
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
+// Integers in free-form fields stay exact (json.Number).
 func (v *AuditEntry) UnmarshalDocument(body []byte) error {
-	return json.Unmarshal(body, &auditEntryBody{auditEntryPlain: (*auditEntryPlain)(v)})
+	return runtime.DecodeJSON(body, &auditEntryBody{auditEntryPlain: (*auditEntryPlain)(v)})
 }
 
 // DecodeAuditEntry decodes client JSON into a new AuditEntry. Top-level members whose
@@ -611,7 +614,7 @@ func (v *AuditEntry) UnmarshalDocument(body []byte) error {
 // Malformed JSON is an error of kind validation.
 func DecodeAuditEntry(data []byte) (*AuditEntry, error) {
 	v := new(AuditEntry)
-	if err := json.Unmarshal(data, &auditEntryBody{auditEntryPlain: (*auditEntryPlain)(v)}); err != nil {
+	if err := runtime.DecodeJSON(data, &auditEntryBody{auditEntryPlain: (*auditEntryPlain)(v)}); err != nil {
 		return nil, runtime.DecodeError(siteAdminAuditSpec, err)
 	}
 	return v, nil

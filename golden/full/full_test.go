@@ -242,6 +242,31 @@ func TestMarshalDocument(t *testing.T) {
 	}
 }
 
+// Integers in free-form fields are never rounded through float64, whether
+// they come from the store or from a client.
+func TestFreeJSONIntegersStayExact(t *testing.T) {
+	const doc = `{"name":"n","free":{"big":9007199254740993,"neg":-9223372036854775808,"f":0.1},"anything":[12345678901234567890]}`
+	a, err := DecodeAgent([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(a.Free["big"], " ", a.Free["neg"], " ", a.Anything); got != "9007199254740993 -9223372036854775808 [12345678901234567890]" {
+		t.Fatalf("client JSON decoded free integers as %s", got)
+	}
+	body, err := a.MarshalDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Agent
+	if err := back.UnmarshalDocument(body); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := back.MarshalDocument()
+	if !bytes.Equal(again, body) || !strings.Contains(string(body), `"big":9007199254740993`) || !strings.Contains(string(body), `[12345678901234567890]`) {
+		t.Fatalf("stored round trip changed free JSON:\n%s\n%s", body, again)
+	}
+}
+
 func TestIDs(t *testing.T) {
 	for _, bad := range []string{"", "not-a-uuid", "6BA7B810-9DAD-11D1-80B4-00C04FD430C8"} {
 		if _, err := ParseAgentID(bad); !errors.Is(err, runtime.ErrInvalidID) {
