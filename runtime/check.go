@@ -96,7 +96,7 @@ func NewHexID() string {
 }
 
 // JoinKey builds a composite document ID: every part must be non-empty; each
-// byte outside [A-Za-z0-9_.-] is escaped as %XX, and the parts are joined
+// byte outside [A-Za-z0-9_.-] (and a leading "_") is escaped as %XX, and the parts are joined
 // with ':'. As ':' and '%' never appear raw in an escaped part, distinct part
 // lists always give distinct IDs.
 func JoinKey(parts ...string) (string, error) {
@@ -109,7 +109,8 @@ func JoinKey(parts ...string) (string, error) {
 			b.WriteByte(':')
 		}
 		for j := 0; j < len(p); j++ {
-			if c := p[j]; keyByteIsPlain(c) {
+			// A leading '_' is escaped too: no ID may start with one.
+			if c := p[j]; keyByteIsPlain(c) && (c != '_' || b.Len() > 0) {
 				b.WriteByte(c)
 			} else {
 				fmt.Fprintf(&b, "%%%02X", c)

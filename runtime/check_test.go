@@ -67,11 +67,15 @@ func TestJoinKey(t *testing.T) {
 	if want := "user%3A1:a%25b:x.y_z-Q9:%C3%A9"; err != nil || got != want {
 		t.Errorf("JoinKey = %q, %v; want %q", got, err, want)
 	}
+	// No ID starts with '_': a leading one is escaped, later ones are not.
+	if got, err := JoinKey("_u", "_n"); err != nil || got != "%5Fu:_n" {
+		t.Errorf("JoinKey(_u, _n) = %q, %v", got, err)
+	}
 	if _, err := JoinKey("a", ""); !errors.Is(err, ErrInvalidID) {
 		t.Errorf("empty part: %v, want kind invalid ID", err)
 	}
 	// Injective: escaped parts hold no raw ':', so splitting recovers them.
-	lists := [][]string{{"a:b", "c"}, {"a", "b:c"}, {"a%3Ab", "c"}, {"a", "b", "c"}, {"a:b:c"}}
+	lists := [][]string{{"a:b", "c"}, {"a", "b:c"}, {"a%3Ab", "c"}, {"a", "b", "c"}, {"a:b:c"}, {"_a", "b"}, {"%5Fa", "b"}}
 	seen := map[string]bool{}
 	for _, parts := range lists {
 		id, _ := JoinKey(parts...)
