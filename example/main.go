@@ -105,11 +105,12 @@ func walkthrough(ctx context.Context, out io.Writer) error {
 	}
 
 	// Deploy it under a friendly name, and find it by its agent.
-	dep := &schema.Deployment{ID: "weather-bot", AgentID: agent.ID, CreatedAt: runtime.Now()}
+	// Names are unique per run, so the walkthrough also runs on a persistent store.
+	dep := &schema.Deployment{ID: "weather-bot-" + agent.ID[:8], AgentID: agent.ID, CreatedAt: runtime.Now()}
 	if err := db.Deployments.Create(ctx, dep); err != nil {
 		return err
 	}
-	again := &schema.Deployment{ID: "weather-bot", AgentID: agent.ID}
+	again := &schema.Deployment{ID: dep.ID, AgentID: agent.ID}
 	if err := db.Deployments.Create(ctx, again); !errors.Is(err, runtime.ErrAlreadyExists) {
 		return fmt.Errorf("second deployment under the same name: %v, want already exists", err)
 	}
@@ -163,7 +164,7 @@ func walkthrough(ctx context.Context, out io.Writer) error {
 	step("oversized field refused: %v", err)
 
 	// A user whose API keys never reach a log line.
-	user := &schema.User{ID: "google:1234567890", BasicInfo: schema.BasicInfo{DisplayName: "Ada", Email: "ada@example.com"},
+	user := &schema.User{ID: "google:" + schema.NewDeploymentID().String()[:12], BasicInfo: schema.BasicInfo{DisplayName: "Ada", Email: "ada@example.com"},
 		APIKeys: schema.APIKeys{OpenAIAPIKey: "sk-live-do-not-print"}, CreatedAt: runtime.Now()}
 	if err := db.Users.Create(ctx, user); err != nil {
 		return err
@@ -201,7 +202,7 @@ func walkthrough(ctx context.Context, out io.Writer) error {
 	// The admin audit log, newest first.
 	base := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
 	for i, action := range []string{"login", "grant-admin", "delete-agent"} {
-		e := &schema.AuditEntry{ID: fmt.Sprintf("audit-%d", i), ActorUID: user.ID, Action: action,
+		e := &schema.AuditEntry{ID: schema.NewAuditEntryID().String(), ActorUID: user.ID, Action: action,
 			TS: runtime.Timestamp{Time: base.Add(time.Duration(i) * time.Minute)}}
 		if err := db.SiteAdminAudit.Create(ctx, e); err != nil {
 			return err

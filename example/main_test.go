@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dbgen/dbgen/runtime"
+	"github.com/dbgen/dbgen/runtime/couchdb"
 	"github.com/dbgen/dbgen/schema"
 )
 
@@ -143,5 +147,36 @@ func TestAPINeverReturnsAPIKeys(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != 200 || strings.Contains(string(body), "sk-ant") || !strings.Contains(string(body), `"anthropic":true`) {
 		t.Fatalf("GET user: %d %s", resp.StatusCode, body)
+	}
+}
+
+// The same walkthrough against a real CouchDB-API server, when one is
+// configured (scripts/test.sh starts one); CI never skips it.
+func TestWalkthroughOnCouchDB(t *testing.T) {
+	if os.Getenv("COUCHDB_URL") == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI: COUCHDB_URL is not set; scripts/test.sh starts the server")
+		}
+		t.Skip("COUCHDB_URL not set")
+	}
+	prefix := fmt.Sprintf("example_%d_", time.Now().UnixNano())
+	t.Setenv(runtime.ProviderEnv, "couchdb")
+	t.Setenv("COUCHDB_DB_PREFIX", prefix)
+	t.Cleanup(func() {
+		d, err := couchdb.New(context.Background(), couchdb.Options{URL: os.Getenv("COUCHDB_URL"), User: os.Getenv("COUCHDB_USER"), Password: os.Getenv("COUCHDB_PASSWORD"), Prefix: prefix})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range schema.Schema.Collections() {
+			if err := d.Client().DestroyDB(context.Background(), d.DBName(c)); err != nil {
+				t.Errorf("dropping %s: %v", d.DBName(c), err)
+			}
+		}
+	})
+	for range 2 { // twice: it must run again on the same, persistent store
+		var out bytes.Buffer
+		if err := walkthrough(context.Background(), &out); err != nil {
+			t.Fatalf("walkthrough on CouchDB: %v\n%s", err, out.String())
+		}
 	}
 }
