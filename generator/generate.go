@@ -1,5 +1,5 @@
 // Package generator reads a Go package whose struct types carry dbgen
-// annotations (see docs/design-generator.md), checks them, and renders the
+// annotations (the contract is in the README), checks them, and renders the
 // package's typed, validated repositories (dbgen_gen.go) with the templates
 // package. Generation is a pure function of the loaded package; only the
 // dbgen command writes files.

@@ -56,10 +56,10 @@ func LoadWithOverlay(dir string, overlay map[string][]byte) (*packages.Package, 
 func packageName(dir string) (string, error) {
 	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 	gen := filepath.Join(dir, FileName)
-	files = append([]string{gen}, files...)
+	files = append([]string{gen}, files...) // the output first: it names the package
 	for _, f := range files {
-		if f != gen && (f == gen || strings.HasSuffix(f, "_test.go")) {
-			continue
+		if strings.HasSuffix(f, "_test.go") {
+			continue // may be package x_test
 		}
 		af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.PackageClauseOnly)
 		if err == nil {
