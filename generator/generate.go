@@ -11,6 +11,7 @@ import (
 	"go/types"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -172,11 +173,7 @@ func sortStructs(list []*model.Struct, key func(*model.Struct) string) {
 	for _, s := range list {
 		keys[s] = key(s)
 	}
-	for i := 1; i < len(list); i++ {
-		for j := i; j > 0 && keys[list[j]] < keys[list[j-1]]; j-- {
-			list[j], list[j-1] = list[j-1], list[j]
-		}
-	}
+	slices.SortStableFunc(list, func(a, b *model.Struct) int { return strings.Compare(keys[a], keys[b]) })
 }
 
 func hasRules(f *model.Field) bool {
