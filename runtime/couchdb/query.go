@@ -66,8 +66,8 @@ func direction(ix *runtime.Index) string {
 	return "asc"
 }
 
-// sortSpec is the Mango sort (and index definition) of ix: every field in
-// the one direction, as Mango requires.
+// sortSpec is the Mango sort of ix: every field in the one direction, as
+// Mango requires.
 func sortSpec(ix *runtime.Index) []map[string]string {
 	dir := direction(ix)
 	var spec []map[string]string
@@ -77,7 +77,10 @@ func sortSpec(ix *runtime.Index) []map[string]string {
 	return spec
 }
 
-func indexDef(ix *runtime.Index) map[string]any { return map[string]any{"fields": sortSpec(ix)} }
+// indexDef is the Mango index of ix. Its fields are ascending: CouchDB and
+// pouchdb-find serve a descending sort by reading an ascending index
+// backwards, and plain field names are the most portable definition.
+func indexDef(ix *runtime.Index) map[string]any { return map[string]any{"fields": indexFields(ix)} }
 
 // Query returns one page of a declared query, or of the whole collection.
 func (d *Driver) Query(ctx context.Context, c *runtime.Collection, q runtime.DriverQuery) (runtime.DriverPage, error) {
