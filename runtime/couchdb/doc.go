@@ -33,13 +33,14 @@
 // EnsureSchema creates each collection's database if missing and one Mango
 // index per declared query (runtime.Index), in its own design document
 // "_design/dbgen_<index name>", over the equality fields, then the order
-// field, then `_id`, all in the query's direction. It is the only method that
+// field, then `_id`, defined ascending (a descending query reads it
+// backwards, on CouchDB 3 and pouchdb-find alike). It is the only method that
 // creates anything; reads and writes make no existence checks. A query is one
 // `_find` with `use_index`, a selector that names every indexed field (the
 // equality values, `$gte: null` or the paging bound on the others) and the
 // sort [fields..., order, _id], all ascending or all descending as Mango
-// requires. Note that a json index only holds documents that have every
-// indexed field: a document without the order field is not in its queries.
+// requires. A json index only holds documents that have every indexed
+// field, which is why the generator refuses omitempty on queried fields.
 //
 // # Paging
 //
