@@ -354,19 +354,41 @@ func indexedValues(c *runtime.Collection, body []byte) (map[string]any, error) {
 		}
 		for _, f := range fields {
 			raw, ok := top[f.Name]
-			if !ok {
+			if _, done := vals[f.Name]; done || !ok {
 				continue
 			}
-			dec := json.NewDecoder(bytes.NewReader(raw))
-			dec.UseNumber()
-			var v any
-			if err := dec.Decode(&v); err != nil {
+			v, err := scalar(raw)
+			if err != nil {
 				return nil, err
 			}
 			vals[f.Name] = v
 		}
 	}
 	return vals, nil
+}
+
+// composite is an object or array value, kept as its JSON text: it orders
+// after every scalar and never equals one.
+type composite string
+
+// scalar decodes a JSON value that json.Unmarshal has already checked:
+// numbers stay json.Number (exact), objects and arrays stay composite.
+func scalar(raw json.RawMessage) (any, error) {
+	switch raw[0] {
+	case '"':
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return s, err
+	case 't':
+		return true, nil
+	case 'f':
+		return false, nil
+	case 'n':
+		return nil, nil
+	case '{', '[':
+		return composite(raw), nil
+	}
+	return json.Number(raw), nil
 }
 
 // equalityKey canonicalises equality values so that a stored JSON number and
@@ -403,8 +425,10 @@ func canonical(v any) string {
 			return canonical(f)
 		}
 		return "n" + x.String()
+	case composite:
+		return "o" + string(x)
 	}
-	return fmt.Sprintf("?%v", v) // objects and arrays: never equal to a scalar
+	return fmt.Sprintf("?%v", v)
 }
 
 // compareKeys orders by value (nulls, then booleans, numbers, strings, as
@@ -435,6 +459,8 @@ func compareValues(a, b any) int {
 		return cmp.Compare(ra, rb)
 	}
 	switch x := a.(type) {
+	case nil:
+		return 0
 	case bool:
 		y := b.(bool)
 		switch {
@@ -448,8 +474,10 @@ func compareValues(a, b any) int {
 		return cmp.Compare(x, b.(string))
 	case json.Number, int64, float64:
 		return compareNumbers(a, b)
+	case composite:
+		return cmp.Compare(x, b.(composite))
 	}
-	return cmp.Compare(fmt.Sprint(a), fmt.Sprint(b))
+	return 0
 }
 
 func compareNumbers(a, b any) int {

@@ -79,3 +79,26 @@ func TestRegisteredAsDefault(t *testing.T) {
 func BenchmarkMemory(b *testing.B) {
 	drivertest.Bench(b, func(*testing.B) runtime.Driver { return memory.New() })
 }
+
+// An object stored where a query expects a scalar never matches that
+// scalar, not even its own JSON text.
+func TestCompositeNeverEqualsScalar(t *testing.T) {
+	ctx := t.Context()
+	byF := &runtime.Index{Name: "f", Fields: []runtime.IndexField{{Name: "f", Kind: runtime.FieldString}}}
+	c := &runtime.Collection{Name: "mixed", Indexes: []*runtime.Index{byF}}
+	d := memory.New()
+	for id, body := range map[string]string{"obj": `{"f":{"a":1}}`, "str": `{"f":"{\"a\":1}"}`, "num": `{"f":1}`} {
+		if _, err := d.Create(ctx, c, runtime.RawDoc{ID: id, Body: []byte(body)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for value, want := range map[any]string{`{"a":1}`: "str", int64(1): "num", 1.0: "num"} {
+		p, err := d.Query(ctx, c, runtime.DriverQuery{Index: byF, Values: []any{value}, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Docs) != 1 || p.Docs[0].ID != want {
+			t.Fatalf("query %v: %v, want only %s", value, p.Docs, want)
+		}
+	}
+}
