@@ -95,6 +95,16 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
+// readDoc reads a request body and decodes it with a generated decoder,
+// which drops every `_`-prefixed member.
+func readDoc[T any](w http.ResponseWriter, r *http.Request, decode func([]byte) (*T, error)) (*T, error) {
+	body, err := readBody(w, r)
+	if err != nil {
+		return nil, err
+	}
+	return decode(body)
+}
+
 func pageRequest(r *http.Request) (runtime.PageRequest, error) {
 	req := runtime.PageRequest{Token: r.URL.Query().Get("pageToken")}
 	if s := r.URL.Query().Get("limit"); s != "" {
@@ -127,12 +137,7 @@ func (a *API) listAgents(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) createAgent(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	agent, err := schema.DecodeAgent(body)
+	agent, err := readDoc(w, r, schema.DecodeAgent)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -169,12 +174,7 @@ func (a *API) replaceAgent(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	body, err := readBody(w, r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	agent, err := schema.DecodeAgent(body)
+	agent, err := readDoc(w, r, schema.DecodeAgent)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -231,12 +231,7 @@ func (a *API) createDeployment(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	body, err := readBody(w, r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	d, err := schema.DecodeDeployment(body)
+	d, err := readDoc(w, r, schema.DecodeDeployment)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -321,12 +316,7 @@ func (a *API) putData(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	body, err := readBody(w, r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	in, err := schema.DecodeDataStoreEntry(body)
+	in, err := readDoc(w, r, schema.DecodeDataStoreEntry)
 	if err != nil {
 		a.fail(w, r, err)
 		return
