@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -178,5 +179,102 @@ func TestWalkthroughOnCouchDB(t *testing.T) {
 		if err := walkthrough(context.Background(), &out); err != nil {
 			t.Fatalf("walkthrough on CouchDB: %v\n%s", err, out.String())
 		}
+	}
+}
+
+// Documents the Python service wrote straight into CouchDB (plain JSON over
+// HTTP, camelCase and snake_case names, naive timestamps, concatenated
+// composite keys) are read, queried and updated through the generated
+// repositories, and what they write reads back the same over plain HTTP.
+func TestLegacyDataOnCouchDB(t *testing.T) {
+	if os.Getenv("COUCHDB_URL") == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI: COUCHDB_URL is not set; scripts/test.sh starts the server")
+		}
+		t.Skip("COUCHDB_URL not set")
+	}
+	ctx := context.Background()
+	prefix := fmt.Sprintf("legacy_%d_", time.Now().UnixNano())
+	db, err := schema.Open(ctx, runtime.WithEnv(runtime.MapEnv(map[string]string{
+		"DATABASE_PROVIDER": "couchdb", "COUCHDB_URL": os.Getenv("COUCHDB_URL"), "COUCHDB_USER": os.Getenv("COUCHDB_USER"),
+		"COUCHDB_PASSWORD": os.Getenv("COUCHDB_PASSWORD"), "COUCHDB_DB_PREFIX": prefix,
+	})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drv := db.Store().Driver().(*couchdb.Driver)
+	t.Cleanup(func() {
+		for _, c := range schema.Schema.Collections() {
+			_ = drv.Client().DestroyDB(ctx, drv.DBName(c))
+		}
+		db.Close()
+	})
+	if err := db.Store().EnsureSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	put := func(collection, id, body string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPut, os.Getenv("COUCHDB_URL")+"/"+prefix+collection+"/"+url.PathEscape(id), strings.NewReader(body))
+		req.SetBasicAuth(os.Getenv("COUCHDB_USER"), os.Getenv("COUCHDB_PASSWORD"))
+		req.Header.Set("Content-Type", "application/json") // as the Python client sent it
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("PUT %s/%s: %s", collection, id, resp.Status)
+		}
+	}
+	put("users", "google:42", `{"basicInfo":{"displayName":"Ada","email":"ada@example.com"},"usageInfo":{"monthlyAllowance":10,"spendRemaining":10,"usage":[]},"apiKeys":{},"createdAt":"2025-01-01T09:30:00.123456"}`)
+	put("agents", "0b9e1c1e-2f4e-4b7a-9a4e-3c2d1b0a9f8e", `{"name":"legacy agent","tools":{"web":["search"]},"created_at":"2025-02-03T04:05:06"}`)
+	put("agent_data_store", "google:42:prefs:city", `{"userId":"google:42","namespace":"prefs","key":"city","value":{"name":"Oslo","population":709037},"accessCount":3,"createdAt":"2025-03-01T00:00:00"}`)
+
+	uid, _ := schema.ParseUserID("google:42")
+	u, err := db.Users.Get(ctx, uid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.BasicInfo.Email != "ada@example.com" || !u.CreatedAt.Equal(time.Date(2025, 1, 1, 9, 30, 0, 123456000, time.UTC)) {
+		t.Fatalf("legacy user: %+v", u)
+	}
+	aid, _ := schema.ParseAgentID("0b9e1c1e-2f4e-4b7a-9a4e-3c2d1b0a9f8e")
+	a, err := db.Agents.Get(ctx, aid)
+	if err != nil || a.Name != "legacy agent" || a.Tools["web"][0] != "search" {
+		t.Fatalf("legacy agent: %+v, %v", a, err)
+	}
+	var entries []*schema.DataStoreEntry
+	for e, err := range db.AgentDataStore.FindByUserIDAndNamespace(ctx, "google:42", "prefs") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries = append(entries, e)
+	}
+	if len(entries) != 1 || entries[0].ID != "google:42:prefs:city" || entries[0].AccessCount != 3 {
+		t.Fatalf("legacy data store entries: %+v", entries)
+	}
+	// Update a legacy document, then read it as the Python service would.
+	if _, err := db.Users.Update(ctx, uid, func(u *schema.User) error {
+		u.UsageInfo.SpendRemaining -= 0.25
+		u.UsageInfo.Usage = append(u.UsageInfo.Usage, schema.UsageRecord{Timestamp: runtime.Now(), ResponseCost: 0.25})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, os.Getenv("COUCHDB_URL")+"/"+prefix+"users/"+url.PathEscape("google:42"), nil)
+	req.SetBasicAuth(os.Getenv("COUCHDB_USER"), os.Getenv("COUCHDB_PASSWORD"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var raw map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&raw); err != nil {
+		t.Fatal(err)
+	}
+	usage := raw["usageInfo"].(map[string]any)
+	if raw["_id"] != "google:42" || usage["spendRemaining"] != 9.75 || len(usage["usage"].([]any)) != 1 ||
+		raw["basicInfo"].(map[string]any)["displayName"] != "Ada" || raw["createdAt"] != "2025-01-01T09:30:00.123456Z" {
+		t.Fatalf("stored after update: %v", raw)
 	}
 }
