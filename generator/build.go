@@ -24,6 +24,7 @@ type builder struct {
 	fieldPos    map[*model.Field]token.Pos
 	indexTags   map[*model.Field]bool
 	typePos     map[*model.Collection]token.Pos
+	restPos     map[*model.Struct]token.Pos // structs with a dbgen:"rest" field
 }
 
 var collectionName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)

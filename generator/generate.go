@@ -44,6 +44,7 @@ func Build(pkg *packages.Package) (*model.Package, error) {
 		fieldPos:    map[*model.Field]token.Pos{},
 		indexTags:   map[*model.Field]bool{},
 		typePos:     map[*model.Collection]token.Pos{},
+		restPos:     map[*model.Struct]token.Pos{},
 	}
 	if b.loadErrors(nil, true) {
 		return nil, b.result()
@@ -73,6 +74,7 @@ func Build(pkg *packages.Package) (*model.Package, error) {
 		b.errorf(b.firstFile(), "no //dbgen:collection in package %s", pkg.Name)
 	}
 	b.indexTagsOutsideCollections(m)
+	b.restOutsideCollections(m)
 	b.finishStructs(m)
 	generated := b.checkNames(m)
 	b.loadErrors(generated, false)
@@ -113,6 +115,20 @@ func (b *builder) indexTagsOutsideCollections(m *model.Package) {
 	for f := range b.indexTags {
 		if !top[f] {
 			b.errorf(b.fieldPos[f], "field %s: dbgen:\"index\" applies only to top-level fields of a collection", f.GoName())
+		}
+	}
+}
+
+// restOutsideCollections rejects dbgen:"rest" on a struct that is not a
+// collection's own: only a whole stored body has undeclared members to keep.
+func (b *builder) restOutsideCollections(m *model.Package) {
+	own := map[*model.Struct]bool{}
+	for _, c := range m.Collections {
+		own[c.Type] = true
+	}
+	for s, pos := range b.restPos {
+		if !own[s] {
+			b.errorf(pos, "field %s: dbgen:\"rest\" applies only to a collection's own struct type", s.Rest)
 		}
 	}
 }

@@ -138,6 +138,7 @@ func (b *builder) structOf(t *types.Named) *model.Struct {
 	s := &model.Struct{Name: obj.Name(), PkgPath: pkgPath(obj), Local: obj.Pkg() == b.pkg.Types}
 	b.structs[obj] = s // before the fields: types may be recursive
 	b.structOrder = append(b.structOrder, s)
+	b.restField(s, t.Underlying().(*types.Struct))
 	cands := b.collect(t.Underlying().(*types.Struct), nil, 0)
 	for _, c := range dominant(cands) {
 		s.Fields = append(s.Fields, c.field)
@@ -147,6 +148,40 @@ func (b *builder) structOf(t *types.Named) *model.Struct {
 		}
 	}
 	return s
+}
+
+// restField finds the dbgen:"rest" field among st's own fields.
+func (b *builder) restField(s *model.Struct, st *types.Struct) {
+	for i := 0; i < st.NumFields(); i++ {
+		f := st.Field(i)
+		tag := reflect.StructTag(st.Tag(i))
+		if tag.Get("dbgen") != "rest" {
+			continue
+		}
+		switch {
+		case tag.Get("json") != "-":
+			continue // reported by collect, with the field's other tags
+		case f.Embedded() || !f.Exported():
+			b.errorf(f.Pos(), "field %s: dbgen:\"rest\" needs an exported, named field", f.Name())
+		case !isRestMap(f.Type()):
+			b.errorf(f.Pos(), "field %s: dbgen:\"rest\" needs type map[string]json.RawMessage, not %s", f.Name(), b.typeString(f.Type()))
+		case s.Rest != "":
+			b.errorf(f.Pos(), "field %s: a second dbgen:\"rest\" field (the first is %s)", f.Name(), s.Rest)
+		default:
+			s.Rest = f.Name()
+			b.restPos[s] = f.Pos()
+		}
+	}
+}
+
+func isRestMap(t types.Type) bool {
+	m, ok := types.Unalias(t).(*types.Map)
+	if !ok {
+		return false
+	}
+	key, basicKey := types.Unalias(m.Key()).(*types.Basic)
+	elem, namedElem := types.Unalias(m.Elem()).(*types.Named)
+	return basicKey && key.Kind() == types.String && namedElem && isNamed(elem, "encoding/json", "RawMessage")
 }
 
 // collect lists the stored fields of st as encoding/json sees them,
@@ -218,13 +253,15 @@ func (b *builder) collect(st *types.Struct, path []string, depth int) []candidat
 				switch opt {
 				case "index":
 					c.index = true
+				case "rest":
+					b.errorf(f.Pos(), "%s: dbgen:\"rest\" needs json:\"-\": the field holds the undeclared members, it is not one", what)
 				case "secret":
 					if mt.Kind != model.String {
 						b.errorf(f.Pos(), "%s: dbgen:\"secret\" applies to string fields only", what)
 					}
 					field.Secret = true
 				default:
-					b.errorf(f.Pos(), "%s: unknown dbgen tag value %q (want index or secret)", what, opt)
+					b.errorf(f.Pos(), "%s: unknown dbgen tag value %q (want index, secret or rest)", what, opt)
 				}
 			}
 		}

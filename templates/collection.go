@@ -186,14 +186,18 @@ func renderDocument(f *jen.File, m *model.Package, c *model.Collection, n names)
 		f.Func().Params(recv()).Id("Validate").Params().Error().Block(jen.Return(jen.Nil()))
 	}
 	f.Line()
-	f.Comment("MarshalDocument encodes the body: every field but _id and _rev.")
-	f.Func().Params(recv()).Id("MarshalDocument").Params().Params(jen.Index().Byte(), jen.Error()).Block(
-		jen.Return(jen.Qual("encoding/json", "Marshal").Call(body())))
-	f.Line()
-	f.Comment("UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.")
-	f.Comment("Integers in free-form fields stay exact (json.Number).")
-	f.Func().Params(recv()).Id("UnmarshalDocument").Params(jen.Id("body").Index().Byte()).Error().Block(
-		jen.Return(jen.Qual(rt, "DecodeJSON").Call(jen.Id("body"), jen.Op("&").Add(body()))))
+	if c.Type.Rest != "" {
+		renderRestCodec(f, c, n, recv, body)
+	} else {
+		f.Comment("MarshalDocument encodes the body: every field but _id and _rev.")
+		f.Func().Params(recv()).Id("MarshalDocument").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+			jen.Return(jen.Qual("encoding/json", "Marshal").Call(body())))
+		f.Line()
+		f.Comment("UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.")
+		f.Comment("Integers in free-form fields stay exact (json.Number).")
+		f.Func().Params(recv()).Id("UnmarshalDocument").Params(jen.Id("body").Index().Byte()).Error().Block(
+			jen.Return(jen.Qual(rt, "DecodeJSON").Call(jen.Id("body"), jen.Op("&").Add(body()))))
+	}
 	f.Line()
 	f.Comment(fmt.Sprintf("%s decodes client JSON into a new %s. Top-level members whose", n.decode, t))
 	f.Comment("names start with '_' are ignored, so a client never sets _id, _rev or _deleted.")
@@ -250,4 +254,33 @@ func renderRepo(f *jen.File, c *model.Collection, n names) {
 			Params(jen.Qual(rt, "Page").Types(jen.Id(t)), jen.Error()).Block(
 			jen.Return(jen.Id("r").Dot("QueryPage").Call(append([]jen.Code{jen.Id("ctx"), jen.Id(n.index(q)), jen.Id("req")}, args...)...)))
 	}
+}
+
+// renderRestCodec renders the body codec of a type with a dbgen:"rest"
+// field: members of a stored body that the type does not declare are kept
+// there on decoding and written back on encoding.
+func renderRestCodec(f *jen.File, c *model.Collection, n names, recv, body func() *jen.Statement) {
+	t, rest := c.Type.Name, jen.Id("v").Dot(c.Type.Rest)
+	var stored []jen.Code
+	for _, fl := range c.Type.Fields {
+		stored = append(stored, jen.Lit(fl.Stored).Op(":").True())
+	}
+	f.Comment(fmt.Sprintf("%s are the stored names of %s; a stored body's other members go to %s.", n.stored, t, c.Type.Rest))
+	f.Var().Id(n.stored).Op("=").Map(jen.String()).Bool().Values(stored...)
+	f.Line()
+	f.Comment(fmt.Sprintf("MarshalDocument encodes the body: every field but _id and _rev, then the members kept in %s.", c.Type.Rest))
+	f.Func().Params(recv()).Id("MarshalDocument").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.List(jen.Id("body"), jen.Err()).Op(":=").Qual("encoding/json", "Marshal").Call(body()),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		jen.Return(jen.Qual(rt, "WithRest").Call(jen.Id("body"), rest.Clone(), jen.Id(n.stored))),
+	)
+	f.Line()
+	f.Comment("UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.")
+	f.Comment(fmt.Sprintf("Integers in free-form fields stay exact (json.Number); undeclared members go to %s.", c.Type.Rest))
+	f.Func().Params(recv()).Id("UnmarshalDocument").Params(jen.Id("body").Index().Byte()).Error().Block(
+		jen.If(jen.Err().Op(":=").Qual(rt, "DecodeJSON").Call(jen.Id("body"), jen.Op("&").Add(body())), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.Var().Err().Error(),
+		jen.List(rest.Clone(), jen.Err()).Op("=").Qual(rt, "RestOf").Call(jen.Id("body"), jen.Id(n.stored)),
+		jen.Return(jen.Err()),
+	)
 }

@@ -28,6 +28,9 @@ func PackageNames(m *model.Package) []Name {
 	for _, c := range m.Collections {
 		n := collectionNames(c)
 		add(n.idRule, n.spec, n.idType, n.parse, n.decode, n.repo, n.body)
+		if c.Type.Rest != "" {
+			add(n.stored)
+		}
 		if n.newID != "" {
 			add(n.newID)
 		}
@@ -80,6 +83,7 @@ type names struct {
 	repo   string // repository type, e.g. AgentRepo
 	body   string // stored-form wrapper type
 	plain  string // method-less copy of the document type
+	stored string // set of stored names, for types with a dbgen:"rest" field
 }
 
 func collectionNames(c *model.Collection) names {
@@ -94,7 +98,7 @@ func collectionNames(c *model.Collection) names {
 		body:   LowerFirst(t) + "Body",
 		plain:  plainName(c.Type),
 	}
-	n.idRule, n.spec = n.prefix+"IDRule", n.prefix+"Spec"
+	n.idRule, n.spec, n.stored = n.prefix+"IDRule", n.prefix+"Spec", n.prefix+"Stored"
 	if hasNewID(c) {
 		n.newID = "New" + t + "ID"
 	}

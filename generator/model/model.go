@@ -63,6 +63,9 @@ type Struct struct {
 	// anywhere below it); false types get no check function.
 	Checked bool
 	Check   string // name of the generated check function
+	// Rest is the Go name of the dbgen:"rest" field (map[string]json.RawMessage,
+	// json:"-") that keeps a stored body's undeclared members; "" if none.
+	Rest string
 }
 
 // Field is one stored field of a struct, promoted fields included.

@@ -456,15 +456,27 @@ func (v *DataItem) Validate() error {
 	return errors.Join(checkDataItem("agent_data_store", "", v)...)
 }
 
-// MarshalDocument encodes the body: every field but _id and _rev.
+// agentDataStoreStored are the stored names of DataItem; a stored body's other members go to Extra.
+var agentDataStoreStored = map[string]bool{"_id": true, "_rev": true, "userId": true, "namespace": true, "key": true, "count": true}
+
+// MarshalDocument encodes the body: every field but _id and _rev, then the members kept in Extra.
 func (v *DataItem) MarshalDocument() ([]byte, error) {
-	return json.Marshal(dataItemBody{dataItemPlain: (*dataItemPlain)(v)})
+	body, err := json.Marshal(dataItemBody{dataItemPlain: (*dataItemPlain)(v)})
+	if err != nil {
+		return nil, err
+	}
+	return runtime.WithRest(body, v.Extra, agentDataStoreStored)
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
-// Integers in free-form fields stay exact (json.Number).
+// Integers in free-form fields stay exact (json.Number); undeclared members go to Extra.
 func (v *DataItem) UnmarshalDocument(body []byte) error {
-	return runtime.DecodeJSON(body, &dataItemBody{dataItemPlain: (*dataItemPlain)(v)})
+	if err := runtime.DecodeJSON(body, &dataItemBody{dataItemPlain: (*dataItemPlain)(v)}); err != nil {
+		return err
+	}
+	var err error
+	v.Extra, err = runtime.RestOf(body, agentDataStoreStored)
+	return err
 }
 
 // DecodeDataItem decodes client JSON into a new DataItem. Top-level members whose

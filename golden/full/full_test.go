@@ -389,3 +389,40 @@ func TestRepository(t *testing.T) {
 		t.Errorf("Create of an invalid agent: %v, want kind validation", err)
 	}
 }
+
+// Members another writer stored beside the declared fields survive a
+// read-modify-write; clients cannot add any.
+func TestRestKeepsUndeclaredMembers(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, runtime.WithProvider("memory"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	id, err := NewDataItemID("u1", "ns", "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy := `{"userId":"u1","namespace":"ns","key":"k","count":1,"legacyNote":"keep me","big":9007199254740993,"_attachments":{}}`
+	if _, err := db.Store().Driver().Create(ctx, agentDataStoreSpec, runtime.RawDoc{ID: id.String(), Body: []byte(legacy)}); err != nil {
+		t.Fatal(err)
+	}
+	updated, err := db.AgentDataStore.Update(ctx, id, func(d *DataItem) error { d.Count++; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(updated.Extra) != 2 || string(updated.Extra["legacyNote"]) != `"keep me"` {
+		t.Fatalf("Extra after Update: %s", updated.Extra)
+	}
+	raw, err := db.Store().Driver().Get(ctx, agentDataStoreSpec, id.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"userId":"u1","namespace":"ns","key":"k","count":2,"big":9007199254740993,"legacyNote":"keep me"}`; string(raw.Body) != want {
+		t.Fatalf("stored after Update:\n got %s\nwant %s", raw.Body, want)
+	}
+	client, err := DecodeDataItem([]byte(`{"userId":"u1","sneaky":"x"}`))
+	if err != nil || client.Extra != nil {
+		t.Fatalf("client JSON filled Extra: %v %v", client.Extra, err)
+	}
+}

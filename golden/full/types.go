@@ -83,6 +83,8 @@ type DataItem struct {
 	Namespace string `json:"namespace" validate:"required"`
 	Key       string `json:"key" validate:"required"`
 	Count     int    `json:"count" dbgen:"index"`
+	// Extra keeps what other writers stored beside the declared fields.
+	Extra map[string]json.RawMessage `json:"-" dbgen:"rest"`
 }
 
 // AuditEntry has no revision: it is append-only.
