@@ -226,7 +226,7 @@ func TestLegacyDataOnCouchDB(t *testing.T) {
 			t.Fatalf("PUT %s/%s: %s", collection, id, resp.Status)
 		}
 	}
-	put("users", "google:42", `{"basicInfo":{"displayName":"Ada","email":"ada@example.com"},"usageInfo":{"monthlyAllowance":10,"spendRemaining":10,"usage":[]},"apiKeys":{},"createdAt":"2025-01-01T09:30:00.123456"}`)
+	put("users", "google:42", `{"basicInfo":{"displayName":"Ada","email":"ada@example.com"},"usageInfo":{"monthlyAllowance":10,"spendRemaining":10,"usage":[]},"apiKeys":{},"createdAt":"2025-01-01T09:30:00.123456","betaFeatures":["composer"]}`)
 	put("agents", "0b9e1c1e-2f4e-4b7a-9a4e-3c2d1b0a9f8e", `{"name":"legacy agent","tools":{"web":["search"]},"created_at":"2025-02-03T04:05:06"}`)
 	put("agent_data_store", "google:42:prefs:city", `{"userId":"google:42","namespace":"prefs","key":"city","value":{"name":"Oslo","population":709037},"accessCount":3,"createdAt":"2025-03-01T00:00:00"}`)
 
@@ -274,7 +274,8 @@ func TestLegacyDataOnCouchDB(t *testing.T) {
 	}
 	usage := raw["usageInfo"].(map[string]any)
 	if raw["_id"] != "google:42" || usage["spendRemaining"] != 9.75 || len(usage["usage"].([]any)) != 1 ||
-		raw["basicInfo"].(map[string]any)["displayName"] != "Ada" || raw["createdAt"] != "2025-01-01T09:30:00.123456Z" {
+		raw["basicInfo"].(map[string]any)["displayName"] != "Ada" || raw["createdAt"] != "2025-01-01T09:30:00.123456Z" ||
+		fmt.Sprint(raw["betaFeatures"]) != "[composer]" {
 		t.Fatalf("stored after update: %v", raw)
 	}
 }

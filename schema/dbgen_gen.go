@@ -148,15 +148,27 @@ func (v *Agent) Validate() error {
 	return errors.Join(checkAgent("agents", "", v)...)
 }
 
-// MarshalDocument encodes the body: every field but _id and _rev.
+// agentsStored are the stored names of Agent; a stored body's other members go to Extra.
+var agentsStored = map[string]bool{"_id": true, "_rev": true, "name": true, "description": true, "code": true, "docstring": true, "friendlyName": true, "tools": true, "swaggerSpecs": true, "inputSchema": true, "outputSchema": true, "invokableModels": true, "gofannonAgents": true, "composerThoughts": true, "composerModelConfig": true, "dataStoreConfig": true, "created_at": true, "updated_at": true}
+
+// MarshalDocument encodes the body: every field but _id and _rev, then the members kept in Extra.
 func (v *Agent) MarshalDocument() ([]byte, error) {
-	return json.Marshal(agentBody{agentPlain: (*agentPlain)(v)})
+	body, err := json.Marshal(agentBody{agentPlain: (*agentPlain)(v)})
+	if err != nil {
+		return nil, err
+	}
+	return runtime.WithRest(body, v.Extra, agentsStored)
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
-// Integers in free-form fields stay exact (json.Number).
+// Integers in free-form fields stay exact (json.Number); undeclared members go to Extra.
 func (v *Agent) UnmarshalDocument(body []byte) error {
-	return runtime.DecodeJSON(body, &agentBody{agentPlain: (*agentPlain)(v)})
+	if err := runtime.DecodeJSON(body, &agentBody{agentPlain: (*agentPlain)(v)}); err != nil {
+		return err
+	}
+	var err error
+	v.Extra, err = runtime.RestOf(body, agentsStored)
+	return err
 }
 
 // DecodeAgent decodes client JSON into a new Agent. Top-level members whose
@@ -312,15 +324,27 @@ func (v *Deployment) Validate() error {
 	return errors.Join(checkDeployment("deployments", "", v)...)
 }
 
-// MarshalDocument encodes the body: every field but _id and _rev.
+// deploymentsStored are the stored names of Deployment; a stored body's other members go to Extra.
+var deploymentsStored = map[string]bool{"_id": true, "_rev": true, "agentId": true, "createdAt": true}
+
+// MarshalDocument encodes the body: every field but _id and _rev, then the members kept in Extra.
 func (v *Deployment) MarshalDocument() ([]byte, error) {
-	return json.Marshal(deploymentBody{deploymentPlain: (*deploymentPlain)(v)})
+	body, err := json.Marshal(deploymentBody{deploymentPlain: (*deploymentPlain)(v)})
+	if err != nil {
+		return nil, err
+	}
+	return runtime.WithRest(body, v.Extra, deploymentsStored)
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
-// Integers in free-form fields stay exact (json.Number).
+// Integers in free-form fields stay exact (json.Number); undeclared members go to Extra.
 func (v *Deployment) UnmarshalDocument(body []byte) error {
-	return runtime.DecodeJSON(body, &deploymentBody{deploymentPlain: (*deploymentPlain)(v)})
+	if err := runtime.DecodeJSON(body, &deploymentBody{deploymentPlain: (*deploymentPlain)(v)}); err != nil {
+		return err
+	}
+	var err error
+	v.Extra, err = runtime.RestOf(body, deploymentsStored)
+	return err
 }
 
 // DecodeDeployment decodes client JSON into a new Deployment. Top-level members whose
@@ -435,15 +459,27 @@ func (v *User) Validate() error {
 	return errors.Join(checkUser("users", "", v)...)
 }
 
-// MarshalDocument encodes the body: every field but _id and _rev.
+// usersStored are the stored names of User; a stored body's other members go to Extra.
+var usersStored = map[string]bool{"_id": true, "_rev": true, "basicInfo": true, "billingInfo": true, "usageInfo": true, "apiKeys": true, "createdAt": true, "updatedAt": true}
+
+// MarshalDocument encodes the body: every field but _id and _rev, then the members kept in Extra.
 func (v *User) MarshalDocument() ([]byte, error) {
-	return json.Marshal(userBody{userPlain: (*userPlain)(v)})
+	body, err := json.Marshal(userBody{userPlain: (*userPlain)(v)})
+	if err != nil {
+		return nil, err
+	}
+	return runtime.WithRest(body, v.Extra, usersStored)
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
-// Integers in free-form fields stay exact (json.Number).
+// Integers in free-form fields stay exact (json.Number); undeclared members go to Extra.
 func (v *User) UnmarshalDocument(body []byte) error {
-	return runtime.DecodeJSON(body, &userBody{userPlain: (*userPlain)(v)})
+	if err := runtime.DecodeJSON(body, &userBody{userPlain: (*userPlain)(v)}); err != nil {
+		return err
+	}
+	var err error
+	v.Extra, err = runtime.RestOf(body, usersStored)
+	return err
 }
 
 // DecodeUser decodes client JSON into a new User. Top-level members whose
@@ -571,15 +607,27 @@ func (v *UserSession) Validate() error {
 	return errors.Join(checkUserSession("user_sessions", "", v)...)
 }
 
-// MarshalDocument encodes the body: every field but _id and _rev.
+// userSessionsStored are the stored names of UserSession; a stored body's other members go to Extra.
+var userSessionsStored = map[string]bool{"_id": true, "_rev": true, "userUid": true, "providerType": true, "displayName": true, "email": true, "workspaces": true, "isSiteAdmin": true, "createdAt": true, "updatedAt": true, "expiresAt": true, "lastRefreshAt": true}
+
+// MarshalDocument encodes the body: every field but _id and _rev, then the members kept in Extra.
 func (v *UserSession) MarshalDocument() ([]byte, error) {
-	return json.Marshal(userSessionBody{userSessionPlain: (*userSessionPlain)(v)})
+	body, err := json.Marshal(userSessionBody{userSessionPlain: (*userSessionPlain)(v)})
+	if err != nil {
+		return nil, err
+	}
+	return runtime.WithRest(body, v.Extra, userSessionsStored)
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
-// Integers in free-form fields stay exact (json.Number).
+// Integers in free-form fields stay exact (json.Number); undeclared members go to Extra.
 func (v *UserSession) UnmarshalDocument(body []byte) error {
-	return runtime.DecodeJSON(body, &userSessionBody{userSessionPlain: (*userSessionPlain)(v)})
+	if err := runtime.DecodeJSON(body, &userSessionBody{userSessionPlain: (*userSessionPlain)(v)}); err != nil {
+		return err
+	}
+	var err error
+	v.Extra, err = runtime.RestOf(body, userSessionsStored)
+	return err
 }
 
 // DecodeUserSession decodes client JSON into a new UserSession. Top-level members whose
@@ -711,15 +759,27 @@ func (v *Session) Validate() error {
 	return errors.Join(checkSession("sessions", "", v)...)
 }
 
-// MarshalDocument encodes the body: every field but _id and _rev.
+// sessionsStored are the stored names of Session; a stored body's other members go to Extra.
+var sessionsStored = map[string]bool{"_id": true, "_rev": true, "provider": true, "model": true, "config": true, "createdAt": true, "updatedAt": true}
+
+// MarshalDocument encodes the body: every field but _id and _rev, then the members kept in Extra.
 func (v *Session) MarshalDocument() ([]byte, error) {
-	return json.Marshal(sessionBody{sessionPlain: (*sessionPlain)(v)})
+	body, err := json.Marshal(sessionBody{sessionPlain: (*sessionPlain)(v)})
+	if err != nil {
+		return nil, err
+	}
+	return runtime.WithRest(body, v.Extra, sessionsStored)
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
-// Integers in free-form fields stay exact (json.Number).
+// Integers in free-form fields stay exact (json.Number); undeclared members go to Extra.
 func (v *Session) UnmarshalDocument(body []byte) error {
-	return runtime.DecodeJSON(body, &sessionBody{sessionPlain: (*sessionPlain)(v)})
+	if err := runtime.DecodeJSON(body, &sessionBody{sessionPlain: (*sessionPlain)(v)}); err != nil {
+		return err
+	}
+	var err error
+	v.Extra, err = runtime.RestOf(body, sessionsStored)
+	return err
 }
 
 // DecodeSession decodes client JSON into a new Session. Top-level members whose
@@ -827,15 +887,27 @@ func (v *Ticket) Validate() error {
 	return errors.Join(checkTicket("tickets", "", v)...)
 }
 
-// MarshalDocument encodes the body: every field but _id and _rev.
+// ticketsStored are the stored names of Ticket; a stored body's other members go to Extra.
+var ticketsStored = map[string]bool{"_id": true, "_rev": true, "status": true, "request": true, "result": true, "error": true, "createdAt": true, "updatedAt": true}
+
+// MarshalDocument encodes the body: every field but _id and _rev, then the members kept in Extra.
 func (v *Ticket) MarshalDocument() ([]byte, error) {
-	return json.Marshal(ticketBody{ticketPlain: (*ticketPlain)(v)})
+	body, err := json.Marshal(ticketBody{ticketPlain: (*ticketPlain)(v)})
+	if err != nil {
+		return nil, err
+	}
+	return runtime.WithRest(body, v.Extra, ticketsStored)
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
-// Integers in free-form fields stay exact (json.Number).
+// Integers in free-form fields stay exact (json.Number); undeclared members go to Extra.
 func (v *Ticket) UnmarshalDocument(body []byte) error {
-	return runtime.DecodeJSON(body, &ticketBody{ticketPlain: (*ticketPlain)(v)})
+	if err := runtime.DecodeJSON(body, &ticketBody{ticketPlain: (*ticketPlain)(v)}); err != nil {
+		return err
+	}
+	var err error
+	v.Extra, err = runtime.RestOf(body, ticketsStored)
+	return err
 }
 
 // DecodeTicket decodes client JSON into a new Ticket. Top-level members whose
@@ -948,15 +1020,27 @@ func (v *Demo) Validate() error {
 	return errors.Join(checkDemo("demos", "", v)...)
 }
 
-// MarshalDocument encodes the body: every field but _id and _rev.
+// demosStored are the stored names of Demo; a stored body's other members go to Extra.
+var demosStored = map[string]bool{"_id": true, "_rev": true, "name": true, "description": true, "selectedApis": true, "modelConfig": true, "userPrompt": true, "generatedCode": true, "composerThoughts": true, "createdAt": true, "updatedAt": true}
+
+// MarshalDocument encodes the body: every field but _id and _rev, then the members kept in Extra.
 func (v *Demo) MarshalDocument() ([]byte, error) {
-	return json.Marshal(demoBody{demoPlain: (*demoPlain)(v)})
+	body, err := json.Marshal(demoBody{demoPlain: (*demoPlain)(v)})
+	if err != nil {
+		return nil, err
+	}
+	return runtime.WithRest(body, v.Extra, demosStored)
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
-// Integers in free-form fields stay exact (json.Number).
+// Integers in free-form fields stay exact (json.Number); undeclared members go to Extra.
 func (v *Demo) UnmarshalDocument(body []byte) error {
-	return runtime.DecodeJSON(body, &demoBody{demoPlain: (*demoPlain)(v)})
+	if err := runtime.DecodeJSON(body, &demoBody{demoPlain: (*demoPlain)(v)}); err != nil {
+		return err
+	}
+	var err error
+	v.Extra, err = runtime.RestOf(body, demosStored)
+	return err
 }
 
 // DecodeDemo decodes client JSON into a new Demo. Top-level members whose
@@ -1088,15 +1172,27 @@ func (v *DataStoreEntry) Validate() error {
 	return errors.Join(checkDataStoreEntry("agent_data_store", "", v)...)
 }
 
-// MarshalDocument encodes the body: every field but _id and _rev.
+// agentDataStoreStored are the stored names of DataStoreEntry; a stored body's other members go to Extra.
+var agentDataStoreStored = map[string]bool{"_id": true, "_rev": true, "userId": true, "namespace": true, "key": true, "value": true, "metadata": true, "createdByAgent": true, "lastAccessedByAgent": true, "accessCount": true, "createdAt": true, "updatedAt": true, "lastAccessedAt": true}
+
+// MarshalDocument encodes the body: every field but _id and _rev, then the members kept in Extra.
 func (v *DataStoreEntry) MarshalDocument() ([]byte, error) {
-	return json.Marshal(dataStoreEntryBody{dataStoreEntryPlain: (*dataStoreEntryPlain)(v)})
+	body, err := json.Marshal(dataStoreEntryBody{dataStoreEntryPlain: (*dataStoreEntryPlain)(v)})
+	if err != nil {
+		return nil, err
+	}
+	return runtime.WithRest(body, v.Extra, agentDataStoreStored)
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
-// Integers in free-form fields stay exact (json.Number).
+// Integers in free-form fields stay exact (json.Number); undeclared members go to Extra.
 func (v *DataStoreEntry) UnmarshalDocument(body []byte) error {
-	return runtime.DecodeJSON(body, &dataStoreEntryBody{dataStoreEntryPlain: (*dataStoreEntryPlain)(v)})
+	if err := runtime.DecodeJSON(body, &dataStoreEntryBody{dataStoreEntryPlain: (*dataStoreEntryPlain)(v)}); err != nil {
+		return err
+	}
+	var err error
+	v.Extra, err = runtime.RestOf(body, agentDataStoreStored)
+	return err
 }
 
 // DecodeDataStoreEntry decodes client JSON into a new DataStoreEntry. Top-level members whose
@@ -1247,15 +1343,27 @@ func (v *AuditEntry) Validate() error {
 	return errors.Join(checkAuditEntry("site_admin_audit", "", v)...)
 }
 
-// MarshalDocument encodes the body: every field but _id and _rev.
+// siteAdminAuditStored are the stored names of AuditEntry; a stored body's other members go to Extra.
+var siteAdminAuditStored = map[string]bool{"_id": true, "_rev": true, "actorUid": true, "ts": true, "action": true, "target": true, "details": true}
+
+// MarshalDocument encodes the body: every field but _id and _rev, then the members kept in Extra.
 func (v *AuditEntry) MarshalDocument() ([]byte, error) {
-	return json.Marshal(auditEntryBody{auditEntryPlain: (*auditEntryPlain)(v)})
+	body, err := json.Marshal(auditEntryBody{auditEntryPlain: (*auditEntryPlain)(v)})
+	if err != nil {
+		return nil, err
+	}
+	return runtime.WithRest(body, v.Extra, siteAdminAuditStored)
 }
 
 // UnmarshalDocument decodes a stored body; _id and _rev come from SetDocumentMeta.
-// Integers in free-form fields stay exact (json.Number).
+// Integers in free-form fields stay exact (json.Number); undeclared members go to Extra.
 func (v *AuditEntry) UnmarshalDocument(body []byte) error {
-	return runtime.DecodeJSON(body, &auditEntryBody{auditEntryPlain: (*auditEntryPlain)(v)})
+	if err := runtime.DecodeJSON(body, &auditEntryBody{auditEntryPlain: (*auditEntryPlain)(v)}); err != nil {
+		return err
+	}
+	var err error
+	v.Extra, err = runtime.RestOf(body, siteAdminAuditStored)
+	return err
 }
 
 // DecodeAuditEntry decodes client JSON into a new AuditEntry. Top-level members whose

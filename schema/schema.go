@@ -2,7 +2,9 @@
 // annotated structs; dbgen turns them into typed, validated repositories in
 // dbgen_gen.go. Stored names are the ones the old Python service wrote
 // (camelCase, with a few older snake_case ones), so existing data stays
-// readable on every provider.
+// readable on every provider. Each collection type keeps the members that
+// other writers stored and this schema does not declare in Extra
+// (dbgen:"rest"), so rewriting an old document never drops them.
 package schema
 
 //go:generate go run github.com/dbgen/dbgen/cmd/dbgen
@@ -17,24 +19,25 @@ import (
 //
 //dbgen:collection agents id=uuid
 type Agent struct {
-	ID                  string              `json:"_id"`
-	Rev                 string              `json:"_rev,omitempty"`
-	Name                string              `json:"name" validate:"required,max=200"`
-	Description         string              `json:"description,omitempty" validate:"max=5000"`
-	Code                string              `json:"code,omitempty" validate:"max=200000"`
-	Docstring           string              `json:"docstring,omitempty" validate:"max=20000"`
-	FriendlyName        string              `json:"friendlyName,omitempty" validate:"max=100"`
-	Tools               map[string][]string `json:"tools,omitempty" validate:"dive,dive,max=200"`
-	SwaggerSpecs        []SwaggerSpec       `json:"swaggerSpecs,omitempty" validate:"max=50,dive"`
-	InputSchema         json.RawMessage     `json:"inputSchema,omitempty"`
-	OutputSchema        json.RawMessage     `json:"outputSchema,omitempty"`
-	InvokableModels     json.RawMessage     `json:"invokableModels,omitempty"`
-	GofannonAgents      []string            `json:"gofannonAgents,omitempty" validate:"max=100,dive,uuid"`
-	ComposerThoughts    json.RawMessage     `json:"composerThoughts,omitempty"`
-	ComposerModelConfig json.RawMessage     `json:"composerModelConfig,omitempty"`
-	DataStoreConfig     []DataStoreAccess   `json:"dataStoreConfig,omitempty" validate:"max=50,dive"`
-	CreatedAt           runtime.Timestamp   `json:"created_at"`
-	UpdatedAt           runtime.Timestamp   `json:"updated_at"`
+	ID                  string                     `json:"_id"`
+	Rev                 string                     `json:"_rev,omitempty"`
+	Extra               map[string]json.RawMessage `json:"-" dbgen:"rest"`
+	Name                string                     `json:"name" validate:"required,max=200"`
+	Description         string                     `json:"description,omitempty" validate:"max=5000"`
+	Code                string                     `json:"code,omitempty" validate:"max=200000"`
+	Docstring           string                     `json:"docstring,omitempty" validate:"max=20000"`
+	FriendlyName        string                     `json:"friendlyName,omitempty" validate:"max=100"`
+	Tools               map[string][]string        `json:"tools,omitempty" validate:"dive,dive,max=200"`
+	SwaggerSpecs        []SwaggerSpec              `json:"swaggerSpecs,omitempty" validate:"max=50,dive"`
+	InputSchema         json.RawMessage            `json:"inputSchema,omitempty"`
+	OutputSchema        json.RawMessage            `json:"outputSchema,omitempty"`
+	InvokableModels     json.RawMessage            `json:"invokableModels,omitempty"`
+	GofannonAgents      []string                   `json:"gofannonAgents,omitempty" validate:"max=100,dive,uuid"`
+	ComposerThoughts    json.RawMessage            `json:"composerThoughts,omitempty"`
+	ComposerModelConfig json.RawMessage            `json:"composerModelConfig,omitempty"`
+	DataStoreConfig     []DataStoreAccess          `json:"dataStoreConfig,omitempty" validate:"max=50,dive"`
+	CreatedAt           runtime.Timestamp          `json:"created_at"`
+	UpdatedAt           runtime.Timestamp          `json:"updated_at"`
 }
 
 // SwaggerSpec is an OpenAPI document an agent may call.
@@ -54,24 +57,26 @@ type DataStoreAccess struct {
 //
 //dbgen:collection deployments
 type Deployment struct {
-	ID        string            `json:"_id"`
-	Rev       string            `json:"_rev,omitempty"`
-	AgentID   string            `json:"agentId" validate:"required,uuid" dbgen:"index"`
-	CreatedAt runtime.Timestamp `json:"createdAt"`
+	ID        string                     `json:"_id"`
+	Rev       string                     `json:"_rev,omitempty"`
+	Extra     map[string]json.RawMessage `json:"-" dbgen:"rest"`
+	AgentID   string                     `json:"agentId" validate:"required,uuid" dbgen:"index"`
+	CreatedAt runtime.Timestamp          `json:"createdAt"`
 }
 
 // User is an account, keyed by "provider:external-id".
 //
 //dbgen:collection users id=/^[A-Za-z0-9_-]+:[A-Za-z0-9_.@-]+$/
 type User struct {
-	ID          string            `json:"_id"`
-	Rev         string            `json:"_rev,omitempty"`
-	BasicInfo   BasicInfo         `json:"basicInfo"`
-	BillingInfo BillingInfo       `json:"billingInfo"`
-	UsageInfo   UsageInfo         `json:"usageInfo"`
-	APIKeys     APIKeys           `json:"apiKeys"`
-	CreatedAt   runtime.Timestamp `json:"createdAt"`
-	UpdatedAt   runtime.Timestamp `json:"updatedAt"`
+	ID          string                     `json:"_id"`
+	Rev         string                     `json:"_rev,omitempty"`
+	Extra       map[string]json.RawMessage `json:"-" dbgen:"rest"`
+	BasicInfo   BasicInfo                  `json:"basicInfo"`
+	BillingInfo BillingInfo                `json:"billingInfo"`
+	UsageInfo   UsageInfo                  `json:"usageInfo"`
+	APIKeys     APIKeys                    `json:"apiKeys"`
+	CreatedAt   runtime.Timestamp          `json:"createdAt"`
+	UpdatedAt   runtime.Timestamp          `json:"updatedAt"`
 }
 
 // BasicInfo is a user's profile.
@@ -115,18 +120,19 @@ type APIKeys struct {
 //
 //dbgen:collection user_sessions
 type UserSession struct {
-	ID            string                `json:"_id"`
-	Rev           string                `json:"_rev,omitempty"`
-	UserUID       string                `json:"userUid" validate:"required,max=200"`
-	ProviderType  string                `json:"providerType" validate:"required,max=50"`
-	DisplayName   string                `json:"displayName,omitempty" validate:"max=200"`
-	Email         string                `json:"email,omitempty" validate:"omitempty,email,max=254"`
-	Workspaces    []WorkspaceMembership `json:"workspaces,omitempty" validate:"max=100,dive"`
-	IsSiteAdmin   bool                  `json:"isSiteAdmin"`
-	CreatedAt     runtime.Timestamp     `json:"createdAt"`
-	UpdatedAt     runtime.Timestamp     `json:"updatedAt"`
-	ExpiresAt     runtime.Timestamp     `json:"expiresAt"`
-	LastRefreshAt runtime.Timestamp     `json:"lastRefreshAt"`
+	ID            string                     `json:"_id"`
+	Rev           string                     `json:"_rev,omitempty"`
+	Extra         map[string]json.RawMessage `json:"-" dbgen:"rest"`
+	UserUID       string                     `json:"userUid" validate:"required,max=200"`
+	ProviderType  string                     `json:"providerType" validate:"required,max=50"`
+	DisplayName   string                     `json:"displayName,omitempty" validate:"max=200"`
+	Email         string                     `json:"email,omitempty" validate:"omitempty,email,max=254"`
+	Workspaces    []WorkspaceMembership      `json:"workspaces,omitempty" validate:"max=100,dive"`
+	IsSiteAdmin   bool                       `json:"isSiteAdmin"`
+	CreatedAt     runtime.Timestamp          `json:"createdAt"`
+	UpdatedAt     runtime.Timestamp          `json:"updatedAt"`
+	ExpiresAt     runtime.Timestamp          `json:"expiresAt"`
+	LastRefreshAt runtime.Timestamp          `json:"lastRefreshAt"`
 }
 
 // WorkspaceMembership is a user's role in one workspace.
@@ -139,44 +145,47 @@ type WorkspaceMembership struct {
 //
 //dbgen:collection sessions
 type Session struct {
-	ID        string            `json:"_id"`
-	Rev       string            `json:"_rev,omitempty"`
-	Provider  string            `json:"provider,omitempty" validate:"max=100"`
-	Model     string            `json:"model,omitempty" validate:"max=200"`
-	Config    json.RawMessage   `json:"config,omitempty"`
-	CreatedAt runtime.Timestamp `json:"createdAt"`
-	UpdatedAt runtime.Timestamp `json:"updatedAt"`
+	ID        string                     `json:"_id"`
+	Rev       string                     `json:"_rev,omitempty"`
+	Extra     map[string]json.RawMessage `json:"-" dbgen:"rest"`
+	Provider  string                     `json:"provider,omitempty" validate:"max=100"`
+	Model     string                     `json:"model,omitempty" validate:"max=200"`
+	Config    json.RawMessage            `json:"config,omitempty"`
+	CreatedAt runtime.Timestamp          `json:"createdAt"`
+	UpdatedAt runtime.Timestamp          `json:"updatedAt"`
 }
 
 // Ticket is an asynchronous job.
 //
 //dbgen:collection tickets id=uuid
 type Ticket struct {
-	ID        string            `json:"_id"`
-	Rev       string            `json:"_rev,omitempty"`
-	Status    string            `json:"status" validate:"required,oneof=pending processing completed failed"`
-	Request   json.RawMessage   `json:"request,omitempty"`
-	Result    json.RawMessage   `json:"result,omitempty"`
-	Error     string            `json:"error,omitempty"`
-	CreatedAt runtime.Timestamp `json:"createdAt"`
-	UpdatedAt runtime.Timestamp `json:"updatedAt"`
+	ID        string                     `json:"_id"`
+	Rev       string                     `json:"_rev,omitempty"`
+	Extra     map[string]json.RawMessage `json:"-" dbgen:"rest"`
+	Status    string                     `json:"status" validate:"required,oneof=pending processing completed failed"`
+	Request   json.RawMessage            `json:"request,omitempty"`
+	Result    json.RawMessage            `json:"result,omitempty"`
+	Error     string                     `json:"error,omitempty"`
+	CreatedAt runtime.Timestamp          `json:"createdAt"`
+	UpdatedAt runtime.Timestamp          `json:"updatedAt"`
 }
 
 // Demo is a generated web demo of some APIs.
 //
 //dbgen:collection demos id=uuid
 type Demo struct {
-	ID               string            `json:"_id"`
-	Rev              string            `json:"_rev,omitempty"`
-	Name             string            `json:"name" validate:"required,max=200"`
-	Description      string            `json:"description,omitempty" validate:"max=5000"`
-	SelectedAPIs     []string          `json:"selectedApis,omitempty" validate:"max=50,dive,max=200"`
-	ModelConfig      json.RawMessage   `json:"modelConfig,omitempty"`
-	UserPrompt       string            `json:"userPrompt,omitempty" validate:"max=20000"`
-	GeneratedCode    GeneratedCode     `json:"generatedCode"`
-	ComposerThoughts json.RawMessage   `json:"composerThoughts,omitempty"`
-	CreatedAt        runtime.Timestamp `json:"createdAt"`
-	UpdatedAt        runtime.Timestamp `json:"updatedAt"`
+	ID               string                     `json:"_id"`
+	Rev              string                     `json:"_rev,omitempty"`
+	Extra            map[string]json.RawMessage `json:"-" dbgen:"rest"`
+	Name             string                     `json:"name" validate:"required,max=200"`
+	Description      string                     `json:"description,omitempty" validate:"max=5000"`
+	SelectedAPIs     []string                   `json:"selectedApis,omitempty" validate:"max=50,dive,max=200"`
+	ModelConfig      json.RawMessage            `json:"modelConfig,omitempty"`
+	UserPrompt       string                     `json:"userPrompt,omitempty" validate:"max=20000"`
+	GeneratedCode    GeneratedCode              `json:"generatedCode"`
+	ComposerThoughts json.RawMessage            `json:"composerThoughts,omitempty"`
+	CreatedAt        runtime.Timestamp          `json:"createdAt"`
+	UpdatedAt        runtime.Timestamp          `json:"updatedAt"`
 }
 
 // GeneratedCode is a demo's page.
@@ -193,19 +202,20 @@ type GeneratedCode struct {
 //dbgen:collection agent_data_store id=/^[A-Za-z0-9_.%-]+(:[A-Za-z0-9_.%-]+)+$/ key=userId,namespace,key
 //dbgen:query userId,namespace
 type DataStoreEntry struct {
-	ID                  string            `json:"_id"`
-	Rev                 string            `json:"_rev,omitempty"`
-	UserID              string            `json:"userId" validate:"required,max=200" dbgen:"index"`
-	Namespace           string            `json:"namespace" validate:"required,max=100"`
-	Key                 string            `json:"key" validate:"required,max=200"`
-	Value               json.RawMessage   `json:"value,omitempty"`
-	Metadata            json.RawMessage   `json:"metadata,omitempty"`
-	CreatedByAgent      string            `json:"createdByAgent,omitempty" validate:"max=200"`
-	LastAccessedByAgent string            `json:"lastAccessedByAgent,omitempty" validate:"max=200"`
-	AccessCount         int64             `json:"accessCount" validate:"gte=0"`
-	CreatedAt           runtime.Timestamp `json:"createdAt"`
-	UpdatedAt           runtime.Timestamp `json:"updatedAt"`
-	LastAccessedAt      runtime.Timestamp `json:"lastAccessedAt"`
+	ID                  string                     `json:"_id"`
+	Rev                 string                     `json:"_rev,omitempty"`
+	Extra               map[string]json.RawMessage `json:"-" dbgen:"rest"`
+	UserID              string                     `json:"userId" validate:"required,max=200" dbgen:"index"`
+	Namespace           string                     `json:"namespace" validate:"required,max=100"`
+	Key                 string                     `json:"key" validate:"required,max=200"`
+	Value               json.RawMessage            `json:"value,omitempty"`
+	Metadata            json.RawMessage            `json:"metadata,omitempty"`
+	CreatedByAgent      string                     `json:"createdByAgent,omitempty" validate:"max=200"`
+	LastAccessedByAgent string                     `json:"lastAccessedByAgent,omitempty" validate:"max=200"`
+	AccessCount         int64                      `json:"accessCount" validate:"gte=0"`
+	CreatedAt           runtime.Timestamp          `json:"createdAt"`
+	UpdatedAt           runtime.Timestamp          `json:"updatedAt"`
+	LastAccessedAt      runtime.Timestamp          `json:"lastAccessedAt"`
 }
 
 // AuditEntry records one site-admin action; the log is append-only.
@@ -213,11 +223,12 @@ type DataStoreEntry struct {
 //dbgen:collection site_admin_audit
 //dbgen:query actorUid order=-ts
 type AuditEntry struct {
-	ID       string            `json:"_id"`
-	Rev      string            `json:"_rev,omitempty"`
-	ActorUID string            `json:"actorUid" validate:"required,max=200"`
-	TS       runtime.Timestamp `json:"ts"`
-	Action   string            `json:"action" validate:"required,max=100"`
-	Target   string            `json:"target,omitempty" validate:"max=200"`
-	Details  json.RawMessage   `json:"details,omitempty"`
+	ID       string                     `json:"_id"`
+	Rev      string                     `json:"_rev,omitempty"`
+	Extra    map[string]json.RawMessage `json:"-" dbgen:"rest"`
+	ActorUID string                     `json:"actorUid" validate:"required,max=200"`
+	TS       runtime.Timestamp          `json:"ts"`
+	Action   string                     `json:"action" validate:"required,max=100"`
+	Target   string                     `json:"target,omitempty" validate:"max=200"`
+	Details  json.RawMessage            `json:"details,omitempty"`
 }

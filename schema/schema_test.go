@@ -30,6 +30,12 @@ func TestLegacyDocumentsRead(t *testing.T) {
 	if a.ID != "" || a.Rev != "" {
 		t.Fatal("the body's _id/_rev must come from the driver, not the body")
 	}
+	if len(a.Extra) != 1 || string(a.Extra["legacyFlag"]) != "true" {
+		t.Fatalf("undeclared members: %s", a.Extra)
+	}
+	if body, _ := a.MarshalDocument(); !strings.Contains(string(body), `"legacyFlag":true`) {
+		t.Fatalf("rewritten body drops an undeclared member: %s", body)
+	}
 	a.SetDocumentMeta("5f1c2b3a-9d8e-4f70-a1b2-c3d4e5f60718", "3-abc")
 	if err := a.Validate(); err != nil {
 		t.Fatalf("legacy agent does not validate: %v", err)
