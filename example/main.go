@@ -164,7 +164,7 @@ func walkthrough(ctx context.Context, out io.Writer) error {
 	step("oversized field refused: %v", err)
 
 	// A user whose API keys never reach a log line.
-	user := &schema.User{ID: "google:" + schema.NewDeploymentID().String()[:12], BasicInfo: schema.BasicInfo{DisplayName: "Ada", Email: "ada@example.com"},
+	user := &schema.User{ID: "google:" + runtime.NewHexID()[:12], BasicInfo: schema.BasicInfo{DisplayName: "Ada", Email: "ada@example.com"},
 		APIKeys: schema.APIKeys{OpenAIAPIKey: "sk-live-do-not-print"}, CreatedAt: runtime.Now()}
 	if err := db.Users.Create(ctx, user); err != nil {
 		return err

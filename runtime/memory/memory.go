@@ -127,29 +127,28 @@ func (d *Driver) GetMany(ctx context.Context, c *runtime.Collection, ids []strin
 
 // Create implements runtime.Driver.
 func (d *Driver) Create(ctx context.Context, c *runtime.Collection, doc runtime.RawDoc) (string, error) {
-	res, err := d.BulkWrite(ctx, c, []runtime.Write{{Kind: runtime.WriteCreate, Doc: doc}})
-	if err != nil {
-		return "", err
-	}
-	return res[0].Rev, res[0].Err
+	res := d.writeOne(ctx, c, runtime.Write{Kind: runtime.WriteCreate, Doc: doc})
+	return res.Rev, res.Err
 }
 
 // Replace implements runtime.Driver.
 func (d *Driver) Replace(ctx context.Context, c *runtime.Collection, doc runtime.RawDoc) (string, error) {
-	res, err := d.BulkWrite(ctx, c, []runtime.Write{{Kind: runtime.WriteReplace, Doc: doc}})
-	if err != nil {
-		return "", err
-	}
-	return res[0].Rev, res[0].Err
+	res := d.writeOne(ctx, c, runtime.Write{Kind: runtime.WriteReplace, Doc: doc})
+	return res.Rev, res.Err
 }
 
 // Delete implements runtime.Driver.
 func (d *Driver) Delete(ctx context.Context, c *runtime.Collection, id, rev string) error {
-	res, err := d.BulkWrite(ctx, c, []runtime.Write{{Kind: runtime.WriteDelete, Doc: runtime.RawDoc{ID: id, Rev: rev}}})
+	return d.writeOne(ctx, c, runtime.Write{Kind: runtime.WriteDelete, Doc: runtime.RawDoc{ID: id, Rev: rev}}).Err
+}
+
+// writeOne applies a single write through BulkWrite, the one write path.
+func (d *Driver) writeOne(ctx context.Context, c *runtime.Collection, w runtime.Write) runtime.WriteResult {
+	res, err := d.BulkWrite(ctx, c, []runtime.Write{w})
 	if err != nil {
-		return err
+		return runtime.WriteResult{Err: err}
 	}
-	return res[0].Err
+	return res[0]
 }
 
 // BulkWrite implements runtime.BulkWriteDriver. Each item is applied on its own.
